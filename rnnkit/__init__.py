@@ -1,0 +1,20 @@
+"""rnnkit: recurrent-network forecasting with scikit-learn manners.
+
+Windows in, forecasts out: every forecaster takes ``X`` of shape
+``(n_windows, n_steps)`` or ``(n_windows, n_steps, n_features)`` and ``y`` of
+shape ``(n_windows,)`` or ``(n_windows, horizon)``, and works in scikit-learn's
+``Pipeline``, ``GridSearchCV`` and ``cross_val_score`` unchanged.
+"""
+
+from ._linear import LinearForecaster
+from ._naive import NaiveForecaster
+from ._version import __version__
+from ._windows import make_windows, window_split
+
+__all__ = [
+    "LinearForecaster",
+    "NaiveForecaster",
+    "__version__",
+    "make_windows",
+    "window_split",
+]

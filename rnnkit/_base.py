@@ -1,0 +1,110 @@
+"""The base every forecaster stands on: data validation, horizon, output shape."""
+
+import numpy as np
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._sklearn_compat import _fit_context
+
+
+class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
+    """Template for forecasters that map windows to the values that follow them.
+
+    ``fit`` and ``predict`` validate the data and hand subclasses one shape:
+    windows as ``(n_windows, n_steps, n_features)`` (a 2-D ``X`` becomes a view
+    with one feature) and targets as ``(n_windows, horizon)``. Subclasses
+    implement ``_fit(X, Y)`` and ``_predict(X)``, which returns
+    ``(n_windows, horizon)``; the base gives predictions the shape family of the
+    ``y`` seen in ``fit``.
+
+    Fitted attributes set here: ``horizon_`` (number of values forecast per
+    window) and ``n_features_in_`` (scikit-learn's: ``X.shape[1]``, the window
+    length).
+    """
+
+    # The dtype windows are validated to; neural forecasters train in float32.
+    _input_dtype = (np.float64, np.float32)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit the forecaster to windows and the values that follow them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, n_steps) or \
+(n_windows, n_steps, n_features)
+            Input windows, oldest step first.
+        y : array-like of shape (n_windows,) or (n_windows, horizon)
+            The next value, or the next ``horizon`` values, of the target series
+            after each window.
+
+        Returns
+        -------
+        self : object
+            The fitted forecaster.
+        """
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            allow_nd=True,
+            multi_output=True,
+            y_numeric=True,
+            dtype=self._input_dtype,
+        )
+        _check_window_ndim(X)
+        self._y_ndim = y.ndim
+        self._window_shape = X.shape[1:]
+        Y = y.reshape(len(y), -1)
+        self.horizon_ = Y.shape[1]
+        self._fit(_as_3d(X), Y)
+        return self
+
+    def predict(self, X):
+        """Forecast the values that follow each window.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, n_steps) or \
+(n_windows, n_steps, n_features)
+            Windows shaped like those passed to ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_windows,) or (n_windows, horizon)
+            1-D when ``fit`` saw a 1-D ``y``, else one column per horizon step.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, allow_nd=True, dtype=self._input_dtype)
+        if X.shape[1:] != self._window_shape:
+            raise ValueError(
+                f"X has windows of shape {X.shape[1:]}, but "
+                f"{type(self).__name__} was fitted on windows of shape "
+                f"{self._window_shape}."
+            )
+        y_pred = np.asarray(self._predict(_as_3d(X)), dtype=np.float64)
+        return y_pred[:, 0] if self._y_ndim == 1 else y_pred
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+    def _fit(self, X, Y):
+        raise NotImplementedError
+
+    def _predict(self, X):
+        raise NotImplementedError
+
+
+def _check_window_ndim(X):
+    if X.ndim not in (2, 3):
+        raise ValueError(
+            "X must be 2-D (n_windows, n_steps) or 3-D "
+            f"(n_windows, n_steps, n_features). Got an array of shape {X.shape} "
+            "instead."
+        )
+
+
+def _as_3d(X):
+    return X[:, :, np.newaxis] if X.ndim == 2 else X
