@@ -8,12 +8,16 @@ shape ``(n_windows,)`` or ``(n_windows, horizon)``, and works in scikit-learn's
 
 from ._linear import LinearForecaster
 from ._naive import NaiveForecaster
+from ._rnn import RNNForecaster
+from ._seq2seq import Seq2SeqForecaster
 from ._version import __version__
 from ._windows import make_windows, window_split
 
 __all__ = [
     "LinearForecaster",
     "NaiveForecaster",
+    "RNNForecaster",
+    "Seq2SeqForecaster",
     "__version__",
     "make_windows",
     "window_split",

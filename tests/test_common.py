@@ -1,14 +1,24 @@
-"""scikit-learn's own estimator checks, over every rnnkit forecaster."""
+"""scikit-learn's own estimator checks, over every rnnkit forecaster.
+
+The neural forecasters run with tiny settings (2 units, 1 epoch, no XLA) so the
+whole suite fits in CI's time; the checks exercise the estimator contract, not
+the quality of the forecasts.
+"""
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from rnnkit import LinearForecaster, NaiveForecaster
+from rnnkit import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
+
+TINY = {"units": 2, "epochs": 1, "jit_compile": False, "random_state": 0}
 
 ESTIMATORS = [
     NaiveForecaster(),
     NaiveForecaster(strategy="drift"),
     LinearForecaster(),
     LinearForecaster(alpha=1.0),
+    RNNForecaster(**TINY),
+    Seq2SeqForecaster(**TINY),
+    Seq2SeqForecaster(architecture="encoder_decoder", **TINY),
 ]
 
 

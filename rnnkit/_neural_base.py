@@ -1,0 +1,272 @@
+"""What every neural forecaster shares: parameters, training, fast prediction."""
+
+import contextlib
+import random
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from ._base import BaseForecaster
+from ._cells import check_cell, recurrent_layer
+from ._keras import import_keras
+from ._scaling import WindowScaling
+from ._sklearn_compat import Interval, StrOptions
+
+OPTIMIZERS = {
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "nadam": "Nadam",
+    "rmsprop": "RMSprop",
+    "sgd": "SGD",
+}
+LOSSES = {"mse", "mae", "huber", "log_cosh"}
+# Below this many optimizer steps, XLA's compile time (a few seconds) costs
+# more than its faster steps save (measured on the seed's networks, 2 cores).
+XLA_MIN_UPDATES = 1_000
+# predict runs the network on blocks of exactly this many windows (the last
+# block padded): float32 kernels round differently for different batch shapes,
+# and a window's forecast must not depend on which other windows came with it.
+# 64 keeps a one-window forecast at a few milliseconds.
+PREDICT_BLOCK = 64
+
+
+class BaseNeuralForecaster(BaseForecaster):
+    """Shared training loop of ``RNNForecaster`` and ``Seq2SeqForecaster``.
+
+    Subclasses build the network (``_build_network``), say what it is trained
+    against (``_training_targets`` and ``_loss``) and how its output becomes a
+    forecast (``_forecast``).
+    """
+
+    _input_dtype = np.float32
+    _target_index = 0
+
+    _parameter_constraints = {
+        "cell": [str],
+        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "cell_kwargs": [dict, None],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "loss": [StrOptions(LOSSES)],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "scaler": [StrOptions({"standard", "window"}), None],
+        "jit_compile": [StrOptions({"auto"}), "boolean"],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def _fit(self, X, Y):
+        self._check_params_before_training(len(X))
+        keras = import_keras()
+        n_train = len(X) - round(self.validation_fraction * len(X))
+        warm = self._can_warm_start(X, Y)
+        if not warm:
+            self._scaling = WindowScaling(self.scaler, self._target_index)
+            self._scaling.fit(X[:n_train])
+        X_scaled = self._scaling.transform(X)
+        targets = self._training_targets(X_scaled, self._scaling.transform_target(Y, X))
+        train = (X_scaled[:n_train], targets[:n_train])
+        valid = (X_scaled[n_train:], targets[n_train:]) if n_train < len(X) else None
+        with _seeded(keras, self.random_state):
+            if not warm:
+                self.model_ = self._build_network(keras, *X.shape[1:])
+            if not self.model_.compiled:
+                self._compile(keras, self.model_, n_train)
+            history = self.model_.fit(
+                *train,
+                validation_data=valid,
+                epochs=self.epochs,
+                batch_size=self.batch_size,
+                callbacks=self._callbacks(keras, valid is not None),
+                verbose=self.verbose,
+            )
+        # Predict with a plain compiled graph: XLA would recompile for every
+        # new batch shape, which costs seconds for a one-window forecast.
+        self.model_.jit_compile = False
+        self._record_history(history.history, warm)
+
+    def _predict(self, X):
+        X_scaled = self._scaling.transform(X)
+        outputs = [
+            self.model_.predict_on_batch(block)[:n]
+            for block, n in _padded_blocks(X_scaled, PREDICT_BLOCK)
+        ]
+        forecast = self._forecast(np.concatenate(outputs))
+        return self._scaling.inverse_target(forecast, X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # A network trained for a few epochs need not fit arbitrary test data.
+        tags.regressor_tags.poor_score = True
+        return tags
+
+    # --- what subclasses provide -------------------------------------------
+
+    def _build_network(self, keras, n_steps, n_features):
+        raise NotImplementedError
+
+    def _training_targets(self, X_scaled, Y_scaled):
+        return Y_scaled
+
+    def _loss(self, keras):
+        return keras.losses.get(self.loss)
+
+    def _forecast(self, output):
+        return output
+
+    # --- pieces of the training loop ----------------------------------------
+
+    def _units(self):
+        units = (self.units,) if isinstance(self.units, Integral) else tuple(self.units)
+        if not units or not all(isinstance(u, Integral) and u >= 1 for u in units):
+            raise ValueError(
+                "The 'units' parameter must be a positive int or a non-empty "
+                f"tuple of positive ints, one per layer. Got {self.units!r} instead."
+            )
+        return units
+
+    def _recurrent_layers(self, keras, *, last_returns_sequences):
+        units = self._units()
+        return [
+            self._recurrent_layer(
+                keras, n, return_sequences=last_returns_sequences or i < len(units) - 1
+            )
+            for i, n in enumerate(units)
+        ]
+
+    def _recurrent_layer(self, keras, units, *, return_sequences):
+        return recurrent_layer(
+            keras,
+            self.cell,
+            units,
+            return_sequences=return_sequences,
+            dropout=self.dropout,
+            cell_kwargs=self.cell_kwargs or {},
+        )
+
+    def _check_params_before_training(self, n_windows):
+        check_cell(self.cell)
+        self._units()
+        n_valid = round(self.validation_fraction * n_windows)
+        if self.validation_fraction > 0 and (n_valid < 1 or n_valid >= n_windows):
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} of {n_windows} "
+                f"windows leaves {n_valid} for validation and "
+                f"{n_windows - n_valid} for training; both need at least one. "
+                "Use more windows or another validation_fraction."
+            )
+
+    def _can_warm_start(self, X, Y):
+        return (
+            self.warm_start
+            and hasattr(self, "model_")
+            and self.model_.input_shape[1:] == X.shape[1:]
+            and self._forecast_width(self.model_.output_shape) == Y.shape[1]
+        )
+
+    def _forecast_width(self, output_shape):
+        return output_shape[-1]
+
+    def _compile(self, keras, model, n_train):
+        optimizer = getattr(keras.optimizers, OPTIMIZERS[self.optimizer])
+        n_updates = self.epochs * -(-n_train // self.batch_size)
+        jit = self.jit_compile
+        if jit == "auto":
+            jit = n_updates >= XLA_MIN_UPDATES
+        learning_rate = self.learning_rate
+        if self.learning_rate_schedule == "cosine":
+            learning_rate = keras.optimizers.schedules.CosineDecay(
+                self.learning_rate, decay_steps=n_updates
+            )
+        model.compile(
+            optimizer=optimizer(learning_rate=learning_rate),
+            loss=self._loss(keras),
+            jit_compile=jit,
+        )
+
+    def _callbacks(self, keras, has_validation):
+        callbacks = [keras.callbacks.TerminateOnNaN()]
+        if self.early_stopping:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss" if has_validation else "loss",
+                    patience=self.patience,
+                    restore_best_weights=True,
+                )
+            )
+        return callbacks
+
+    def _record_history(self, history, warm):
+        losses = history.get("loss", [])
+        if not np.all(np.isfinite(losses)):
+            raise FloatingPointError(
+                f"Training diverged: the loss became {losses[-1]} in epoch "
+                f"{len(losses)}. The usual causes are a learning_rate too high "
+                f"for the optimizer (now {self.learning_rate}) or unscaled data "
+                f"(scaler={self.scaler!r}); try a lower learning_rate or "
+                "scaler='standard'."
+            )
+        if warm:
+            history = {k: self.history_.get(k, []) + v for k, v in history.items()}
+        self.history_ = {
+            key: [float(v) for v in values] for key, values in history.items()
+        }
+
+    # --- pickling -------------------------------------------------------------
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        model = state.pop("model_", None)
+        if model is not None:
+            # Rebuilt from the estimator's own parameters on unpickling, so no
+            # Keras object (and no Keras code path that skips safe mode) is
+            # pickled: only plain arrays.
+            state["_model_weights"] = model.get_weights()
+        return state
+
+    def __setstate__(self, state):
+        weights = state.pop("_model_weights", None)
+        super().__setstate__(state)
+        if weights is not None:
+            keras = import_keras()
+            self.model_ = self._build_network(keras, *self._window_shape3)
+            self.model_.set_weights(weights)
+
+    @property
+    def _window_shape3(self):
+        shape = self._window_shape
+        return shape if len(shape) == 2 else (shape[0], 1)
+
+
+def _padded_blocks(X, size):
+    """Yield ``(block, n_real)``: ``X`` in blocks of ``size`` rows, zero-padded."""
+    for start in range(0, len(X), size):
+        block = X[start : start + size]
+        n_real = len(block)
+        if n_real < size:
+            block = np.concatenate(
+                [block, np.zeros((size - n_real, *X.shape[1:]), X.dtype)]
+            )
+        yield block, n_real
+
+
+@contextlib.contextmanager
+def _seeded(keras, random_state):
+    """Seed everything a fit uses; give the caller's global RNG state back."""
+    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    python_state = random.getstate()
+    numpy_state = np.random.get_state()  # noqa: NPY002 (the caller's global RNG)
+    keras.utils.set_random_seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002

@@ -1,0 +1,135 @@
+"""Stacked recurrent layers with a dense head that forecasts the whole horizon."""
+
+from ._neural_base import BaseNeuralForecaster
+
+
+class RNNForecaster(BaseNeuralForecaster):
+    """Recurrent network that reads a window and forecasts the next values.
+
+    Stacked recurrent layers read the window step by step; a dense layer on the
+    last layer's final state outputs all ``horizon`` values at once. This is
+    the chapter's "deep RNN with a dense output" and its ten-steps-at-once
+    model, as one estimator.
+
+    Parameters
+    ----------
+    cell : str, default="simple"
+        Recurrent cell: ``"simple"``, ``"lstm"``, ``"gru"`` (Keras' fused
+        ``SimpleRNN``, ``LSTM``, ``GRU`` layers) or a cell a plugin registers.
+    units : int or tuple of int, default=(20, 20)
+        Units of each recurrent layer; an int means one layer.
+    cell_kwargs : dict, default=None
+        Extra arguments for each recurrent layer, e.g. ``{"activation": "relu"}``.
+    dropout : float, default=0.0
+        Fraction of each recurrent layer's inputs dropped while training.
+    epochs : int, default=20
+        Passes over the training windows.
+    batch_size : int, default=32
+        Windows per gradient step.
+    learning_rate : float, default=0.001
+        Step size of the optimizer (the starting one, with a schedule).
+    learning_rate_schedule : {"constant", "cosine"}, default="constant"
+        ``"cosine"`` decays the learning rate to 0 along a cosine over all
+        ``epochs``; with ``learning_rate=0.01`` it trains the chapter's
+        networks to a lower error in the same epochs.
+    optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd"}, default="adam"
+        Keras optimizer.
+    loss : {"mse", "mae", "huber", "log_cosh"}, default="mse"
+        Training loss.
+    validation_fraction : float, default=0.0
+        Fraction of the windows, the last ones in time order, held out to
+        report ``val_loss`` (and to stop early).
+    early_stopping : bool, default=False
+        Stop when the validation loss (the training loss without validation)
+        has not improved for ``patience`` epochs, and restore the best weights.
+    patience : int, default=5
+        Epochs without improvement before stopping early.
+    scaler : {"standard", "window"} or None, default="standard"
+        How windows and targets are normalised inside the estimator (and
+        undone on ``predict``): ``"standard"`` by each feature's mean and
+        standard deviation, ``"window"`` relative to each window's last value
+        (for series that drift out of their training range), ``None`` not at all.
+    jit_compile : "auto" or bool, default="auto"
+        Train with XLA. ``"auto"`` uses it when training is long enough
+        (1,000 optimizer steps or more) to repay its compile time.
+    warm_start : bool, default=False
+        Keep training the fitted network on the next ``fit`` instead of
+        starting anew (same window shape and horizon needed).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, shuffling and dropout: two fits with the same seed give
+        identical forecasts on CPU. The caller's global random state is left as
+        it was.
+    verbose : int, default=0
+        Keras' progress output: 0 silent, 1 progress bar, 2 one line per epoch.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network (it works on scaled data; use ``predict``).
+    history_ : dict of list
+        Per-epoch ``loss`` (and ``val_loss``), in scaled units.
+    horizon_ : int
+        Number of values forecast per window, learned from ``y``.
+    n_features_in_ : int
+        Number of columns of ``X`` seen in ``fit`` (the window length).
+
+    Examples
+    --------
+    >>> from rnnkit import RNNForecaster
+    >>> from rnnkit.datasets import load_two_sines
+    >>> data = load_two_sines(horizon=10, n_series=200)
+    >>> model = RNNForecaster(units=8, epochs=2, random_state=0)
+    >>> model.fit(data.X_train, data.y_train).predict(data.X_test).shape
+    (20, 10)
+    """
+
+    def __init__(
+        self,
+        *,
+        cell="simple",
+        units=(20, 20),
+        cell_kwargs=None,
+        dropout=0.0,
+        epochs=20,
+        batch_size=32,
+        learning_rate=0.001,
+        learning_rate_schedule="constant",
+        optimizer="adam",
+        loss="mse",
+        validation_fraction=0.0,
+        early_stopping=False,
+        patience=5,
+        scaler="standard",
+        jit_compile="auto",
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.cell = cell
+        self.units = units
+        self.cell_kwargs = cell_kwargs
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
+        self.optimizer = optimizer
+        self.loss = loss
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.scaler = scaler
+        self.jit_compile = jit_compile
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _build_network(self, keras, n_steps, n_features):
+        layers = self._recurrent_layers(keras, last_returns_sequences=False)
+        return keras.Sequential(
+            [
+                keras.Input((n_steps, n_features)),
+                *layers,
+                keras.layers.Dense(self.horizon_),
+            ]
+        )

@@ -1,0 +1,61 @@
+"""How the neural forecasters normalise windows and targets, and undo it."""
+
+import numpy as np
+
+
+class WindowScaling:
+    """Affine scaling of windows and targets, fitted on training windows.
+
+    ``kind`` is one of:
+
+    - ``"standard"``: subtract each feature's mean and divide by its standard
+      deviation over the training windows.
+    - ``"window"``: subtract each window's last value (per feature) and divide
+      by the standard deviation of those differences. Forecasts become changes
+      from the last value, so the level of the series does not matter: a
+      series that drifts beyond its training range (CO2 in ppm, prices) is
+      forecast as well as one that stays put.
+    - ``None``: leave the data as it is.
+
+    Targets use the statistics of the target feature, so the network's output
+    is in the same units as its target input.
+    """
+
+    def __init__(self, kind, target_index):
+        self.kind = kind
+        self.target_index = target_index
+
+    def fit(self, X):
+        n_features = X.shape[2]
+        self.center_ = np.zeros(n_features)
+        self.scale_ = np.ones(n_features)
+        if self.kind == "standard":
+            self.center_ = X.mean(axis=(0, 1))
+            self.scale_ = X.std(axis=(0, 1))
+        elif self.kind == "window":
+            self.scale_ = (X - X[:, -1:, :]).std(axis=(0, 1))
+        self.scale_[self.scale_ < 1e-12] = 1.0  # a constant feature stays put
+        return self
+
+    def transform(self, X):
+        """Scale windows ``(n, n_steps, n_features)`` to float32."""
+        return ((X - self._offsets(X)[:, None, :]) / self.scale_).astype(np.float32)
+
+    def transform_target(self, Y, X):
+        """Scale targets ``(n, ...)`` of the windows ``X``."""
+        offset, scale = self._target_offset(X), self.scale_[self.target_index]
+        offset = offset.reshape(-1, *([1] * (Y.ndim - 1)))
+        return ((Y - offset) / scale).astype(np.float32)
+
+    def inverse_target(self, Y, X):
+        """Undo ``transform_target`` on forecasts ``(n, horizon)``."""
+        offset, scale = self._target_offset(X), self.scale_[self.target_index]
+        return Y * scale + offset[:, None]
+
+    def _offsets(self, X):
+        if self.kind == "window":
+            return X[:, -1, :]
+        return np.broadcast_to(self.center_, (len(X), X.shape[2]))
+
+    def _target_offset(self, X):
+        return self._offsets(X)[:, self.target_index]

@@ -1,0 +1,214 @@
+"""Behaviour shared by the neural forecasters: training, determinism, pickling."""
+
+import pickle
+import random
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rnnkit import RNNForecaster, Seq2SeqForecaster
+from rnnkit.datasets import load_two_sines
+
+NEURAL = [RNNForecaster, Seq2SeqForecaster]
+TINY = {"units": 4, "epochs": 2, "jit_compile": False}
+
+
+@pytest.fixture(scope="module")
+def small():
+    return load_two_sines(horizon=3, n_series=300, n_steps=12)
+
+
+@pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_fit_sets_fitted_attributes(Forecaster, small):
+    model = Forecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+    assert model.horizon_ == 3
+    assert model.n_features_in_ == 12
+    assert len(model.history_["loss"]) == 2
+    assert model.predict(small.X_test).shape == (30, 3)
+
+
+@pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_same_seed_gives_identical_forecasts(Forecaster, small):
+    fits = [
+        Forecaster(**TINY, random_state=np.int64(7)).fit(small.X_train, small.y_train)
+        for _ in range(2)
+    ]
+    a, b = (fit.predict(small.X_test) for fit in fits)
+    np.testing.assert_array_equal(a, b)
+    other = Forecaster(**TINY, random_state=8).fit(small.X_train, small.y_train)
+    assert not np.array_equal(a, other.predict(small.X_test))
+
+
+def test_neural_fit_leaves_callers_random_state(small):
+    np.random.seed(123)  # noqa: NPY002
+    random.seed(123)
+    expected = np.random.rand(), random.random()  # noqa: NPY002
+    np.random.seed(123)  # noqa: NPY002
+    random.seed(123)
+    RNNForecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+    assert (np.random.rand(), random.random()) == expected  # noqa: NPY002
+
+
+def test_neural_forecast_does_not_depend_on_batch(small):
+    model = RNNForecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+    X = small.X_valid
+    one_by_one = np.concatenate([model.predict(X[i : i + 1]) for i in range(len(X))])
+    np.testing.assert_array_equal(model.predict(X), one_by_one)
+
+
+@pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_pickle_round_trip(Forecaster, small):
+    model = Forecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(
+        restored.predict(small.X_test), model.predict(small.X_test)
+    )
+    assert restored.get_params() == model.get_params()
+
+
+def test_neural_unpickles_in_fresh_process(small, tmp_path):
+    model = Seq2SeqForecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(model))
+    np.save(tmp_path / "X.npy", small.X_test)
+    code = (
+        "import pickle, numpy as np;"
+        "m = pickle.loads(open('model.pkl', 'rb').read());"
+        "np.save('pred.npy', m.predict(np.load('X.npy')))"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+    np.testing.assert_array_equal(
+        np.load(tmp_path / "pred.npy"), model.predict(small.X_test)
+    )
+
+
+def test_neural_warm_start_continues_training(small):
+    model = RNNForecaster(**TINY, warm_start=True, random_state=0)
+    model.fit(small.X_train, small.y_train)
+    first_model = model.model_
+    model.fit(small.X_train, small.y_train)
+    assert model.model_ is first_model
+    assert len(model.history_["loss"]) == 4
+    cold = RNNForecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+    cold_model = cold.model_
+    cold.fit(small.X_train, small.y_train)
+    assert cold.model_ is not cold_model
+
+
+def test_neural_warm_start_after_unpickling(small):
+    model = RNNForecaster(**TINY, warm_start=True, random_state=0)
+    model.fit(small.X_train, small.y_train)
+    restored = pickle.loads(pickle.dumps(model))
+    restored.fit(small.X_train, small.y_train)
+    assert len(restored.history_["loss"]) == 4
+
+
+def test_neural_validation_fraction_uses_last_windows(small):
+    model = RNNForecaster(**TINY, validation_fraction=0.25, random_state=0)
+    model.fit(small.X_train, small.y_train)
+    assert len(model.history_["val_loss"]) == 2
+
+
+def test_neural_early_stopping_stops(small):
+    model = RNNForecaster(
+        units=4,
+        epochs=50,
+        learning_rate=1e-12,
+        early_stopping=True,
+        patience=1,
+        validation_fraction=0.2,
+        jit_compile=False,
+        random_state=0,
+    ).fit(small.X_train, small.y_train)
+    assert len(model.history_["loss"]) < 50
+
+
+@pytest.mark.parametrize("fraction", [0.001, 0.9999])
+def test_neural_rejects_validation_fraction_leaving_nothing(fraction, small):
+    msg = f"validation_fraction={fraction} of 210 windows leaves"
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        RNNForecaster(validation_fraction=fraction).fit(small.X_train, small.y_train)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (
+            {"cell": "transformer"},
+            "The 'cell' parameter must be one of ['gru', 'lstm', 'simple']",
+        ),
+        ({"units": (4, 0)}, "The 'units' parameter must be a positive int"),
+        ({"units": ()}, "The 'units' parameter must be a positive int"),
+        ({"optimizer": "adagrad"}, "The 'optimizer' parameter of RNNForecaster"),
+        ({"scaler": "minmax"}, "The 'scaler' parameter of RNNForecaster"),
+        ({"dropout": 1.0}, "The 'dropout' parameter of RNNForecaster"),
+    ],
+)
+def test_neural_rejects_bad_params_before_training(params, message, small):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        RNNForecaster(**params).fit(small.X_train, small.y_train)
+
+
+def test_neural_rejects_nan_before_training(small):
+    X = small.X_train.copy()
+    X[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        RNNForecaster().fit(X, small.y_train)
+
+
+def test_neural_divergence_raises_clear_error(small):
+    model = RNNForecaster(
+        units=4,
+        epochs=3,
+        optimizer="sgd",
+        learning_rate=1e12,
+        scaler=None,
+        cell_kwargs={"activation": "relu"},
+        jit_compile=False,
+        random_state=0,
+    )
+    with pytest.raises(FloatingPointError, match=r"Training diverged.*learning_rate"):
+        model.fit(small.X_train * 1e6, small.y_train * 1e6)
+
+
+@pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
+def test_neural_cells_map_to_keras_fused_layers(cell, small):
+    import keras
+
+    expected = {
+        "simple": keras.layers.SimpleRNN,
+        "lstm": keras.layers.LSTM,
+        "gru": keras.layers.GRU,
+    }
+    model = RNNForecaster(cell=cell, units=(3, 2), epochs=1, jit_compile=False).fit(
+        small.X_train, small.y_train
+    )
+    recurrent = [
+        layer for layer in model.model_.layers if isinstance(layer, keras.layers.RNN)
+    ]
+    assert [type(layer) for layer in recurrent] == [expected[cell]] * 2
+    assert [layer.units for layer in recurrent] == [3, 2]
+
+
+def test_neural_cell_kwargs_reach_the_layer(small):
+    model = RNNForecaster(
+        units=2, epochs=1, cell_kwargs={"activation": "relu"}, jit_compile=False
+    ).fit(small.X_train, small.y_train)
+    assert model.model_.layers[0].activation.__name__ == "relu"
+
+
+def test_neural_window_scaling_handles_series_far_from_zero():
+    # A trending series whose test windows lie above everything seen in training.
+    t = np.arange(700.0)
+    series = 300 + 0.2 * t + 2 * np.sin(2 * np.pi * t / 12)
+    from rnnkit import make_windows
+
+    X, y = make_windows(series, n_steps=24)
+    X_train, y_train, X_test, y_test = X[:500], y[:500], X[-100:], y[-100:]
+    params = {"units": 8, "epochs": 15, "jit_compile": False, "random_state": 0}
+    window = RNNForecaster(scaler="window", **params).fit(X_train, y_train)
+    error = np.mean((window.predict(X_test) - y_test) ** 2)
+    naive = np.mean((X_test[:, -1] - y_test) ** 2)
+    assert error < naive
