@@ -46,7 +46,7 @@ def test_seq2seq_predict_returns_last_step_forecast():
     scaled = model._scaling.transform(data.X_test[:, :, None])
     last_step = model.model_.predict_on_batch(scaled)[:, -1, :]
     expected = model._scaling.inverse_target(last_step, data.X_test[:, :, None])
-    np.testing.assert_allclose(model.predict(data.X_test), expected, rtol=1e-5)
+    np.testing.assert_allclose(model.predict(data.X_test), expected, atol=1e-6)
 
 
 def test_seq2seq_encoder_decoder_unrolls_horizon_steps():
