@@ -12,6 +12,8 @@ from ._rnn import RNNForecaster
 from ._seq2seq import Seq2SeqForecaster
 from ._version import __version__
 from ._windows import make_windows, window_split
+from .hookspecs import hookimpl
+from .plugins import list_cells
 
 __all__ = [
     "LinearForecaster",
@@ -19,6 +21,8 @@ __all__ = [
     "RNNForecaster",
     "Seq2SeqForecaster",
     "__version__",
+    "hookimpl",
+    "list_cells",
     "make_windows",
     "window_split",
 ]

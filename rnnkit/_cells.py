@@ -1,27 +1,154 @@
-"""The cell registry: which recurrent layer a ``cell`` name means."""
+"""The cell registry: which recurrent layer a ``cell`` name means.
 
-# Built-in cells map to Keras' own layers, whose fused kernels are the fast path.
-BUILTIN_CELLS = {"gru": "GRU", "lstm": "LSTM", "simple": "SimpleRNN"}
+Cells come from plugins (rnnkit's own default plugin registers ``simple``,
+``lstm`` and ``gru``); :mod:`rnnkit.plugins` fills the registry on first use.
+A cell is selected by its bare name, or by ``"<distribution>:<name>"`` when two
+plugins register the same name.
+"""
+
+import re
+from typing import NamedTuple
+
+BUILTIN_DISTRIBUTION = "rnnkit"
+_VALID_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CellInfo(NamedTuple):
+    """Where a cell comes from, as :func:`rnnkit.list_cells` reports it."""
+
+    distribution: str
+    version: str
+    description: str
+
+
+class RegisteredCell(NamedTuple):
+    name: str
+    factory: object
+    distribution: str
+    version: str
+    description: str
+
+    @property
+    def qualified_name(self):
+        return f"{self.distribution}:{self.name}"
+
+
+class CellRegistry:
+    """Registered cells, by qualified name ``"<distribution>:<name>"``."""
+
+    def __init__(self):
+        self._cells = {}
+
+    def add(self, cell, check=None):
+        """Add a ``RegisteredCell``; raise an error saying why it is refused.
+
+        ``check(cell)``, when given, runs after the name checks and before the
+        cell is added.
+        """
+        if not _VALID_NAME.match(cell.name):
+            raise ValueError(
+                f"cell name {cell.name!r} is not valid: use lowercase letters, "
+                "digits and underscores, starting with a letter"
+            )
+        if not callable(cell.factory):
+            raise ValueError(f"cell {cell.name!r} is {cell.factory!r}, not callable")
+        builtin = self._cells.get(f"{BUILTIN_DISTRIBUTION}:{cell.name}")
+        if builtin is not None and cell.distribution != BUILTIN_DISTRIBUTION:
+            raise ValueError(
+                f"cell {cell.name!r} is built into rnnkit and cannot be replaced; "
+                "the built-in stays"
+            )
+        if cell.qualified_name in self._cells:
+            raise ValueError(f"cell {cell.name!r} is registered twice")
+        if check is not None:
+            check(cell)
+        self._cells[cell.qualified_name] = cell
+
+    def drop_distribution(self, distribution):
+        """Remove every cell a distribution registered."""
+        for key in [
+            k for k, c in self._cells.items() if c.distribution == distribution
+        ]:
+            del self._cells[key]
+
+    def resolve(self, name):
+        """Return the ``RegisteredCell`` a ``cell`` parameter value selects."""
+        if not isinstance(name, str):
+            raise ValueError(
+                f"The 'cell' parameter must be a str. Got {name!r} instead."
+            )
+        if ":" in name and name in self._cells:
+            return self._cells[name]
+        matches = sorted(
+            (c for c in self._cells.values() if c.name == name),
+            key=lambda c: c.distribution,
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            qualified = [c.qualified_name for c in matches]
+            raise ValueError(
+                f"The cell name {name!r} is registered by several plugins: "
+                f"{', '.join(c.distribution for c in matches)}. Choose one with its "
+                f"qualified name, one of {qualified}, or uninstall the others."
+            )
+        raise ValueError(
+            f"The 'cell' parameter must be one of {self.names()}. Got {name!r} "
+            "instead. More cells come from plugins: pip install a package that "
+            "provides one, and see them with `rnnkit plugins`."
+        )
+
+    def names(self):
+        """Sorted names ``cell`` accepts: bare where unique, else qualified."""
+        return sorted(self.info())
+
+    def info(self):
+        """Map each selectable name to its ``CellInfo``."""
+        bare_counts = {}
+        for cell in self._cells.values():
+            bare_counts[cell.name] = bare_counts.get(cell.name, 0) + 1
+        return {
+            (
+                cell.name if bare_counts[cell.name] == 1 else cell.qualified_name
+            ): CellInfo(cell.distribution, cell.version, cell.description)
+            for cell in self._cells.values()
+        }
+
+
+def _registry():
+    from .plugins import cell_registry
+
+    return cell_registry()
 
 
 def available_cells():
-    """Return the sorted names ``cell`` accepts."""
-    return sorted(BUILTIN_CELLS)
+    """Return the sorted names ``cell`` accepts, plugins included."""
+    return _registry().names()
 
 
-def check_cell(name):
-    """Raise a ValueError naming the available cells if ``name`` is unknown."""
-    if name not in BUILTIN_CELLS:
-        raise ValueError(
-            f"The 'cell' parameter must be one of {available_cells()}. "
-            f"Got {name!r} instead."
-        )
+def resolve_cell(name):
+    """Return the registered cell for ``name``, or raise a ValueError saying why."""
+    return _registry().resolve(name)
 
 
-def recurrent_layer(keras, name, units, *, return_sequences, dropout, cell_kwargs):
-    """Build the Keras recurrent layer for cell ``name``."""
-    check_cell(name)
-    layer_class = getattr(keras.layers, BUILTIN_CELLS[name])
-    return layer_class(
-        units, return_sequences=return_sequences, dropout=dropout, **cell_kwargs
+def recurrent_layers(keras, name, units, *, return_sequences, dropout, cell_kwargs):
+    """Build the Keras layers that run cell ``name`` (a list: one or two layers).
+
+    Built-in cells use their fused Keras layer. A plugin cell runs inside
+    ``keras.layers.RNN``, after a ``Dropout`` layer when ``dropout > 0`` (a
+    plugin cell need not implement dropout itself).
+    """
+    cell = resolve_cell(name)
+    fused = getattr(cell.factory, "fused_layer", None)
+    if fused is not None:
+        layer = getattr(keras.layers, fused)
+        return [
+            layer(
+                units, return_sequences=return_sequences, dropout=dropout, **cell_kwargs
+            )
+        ]
+    dropout_layers = [keras.layers.Dropout(dropout)] if dropout else []
+    rnn = keras.layers.RNN(
+        cell.factory(units, **cell_kwargs), return_sequences=return_sequences
     )
+    return [*dropout_layers, rnn]

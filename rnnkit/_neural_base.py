@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._base import BaseForecaster
-from ._cells import check_cell, recurrent_layer
+from ._cells import recurrent_layers, resolve_cell
 from ._keras import import_keras
 from ._scaling import WindowScaling
 from ._sklearn_compat import Interval, StrOptions
@@ -135,15 +135,17 @@ class BaseNeuralForecaster(BaseForecaster):
 
     def _recurrent_layers(self, keras, *, last_returns_sequences):
         units = self._units()
-        return [
-            self._recurrent_layer(
-                keras, n, return_sequences=last_returns_sequences or i < len(units) - 1
+        layers = []
+        for i, n in enumerate(units):
+            last = i == len(units) - 1
+            layers += self._recurrent_layer(
+                keras, n, return_sequences=last_returns_sequences or not last
             )
-            for i, n in enumerate(units)
-        ]
+        return layers
 
     def _recurrent_layer(self, keras, units, *, return_sequences):
-        return recurrent_layer(
+        """The layers (one, or Dropout and RNN for a plugin cell) for one level."""
+        return recurrent_layers(
             keras,
             self.cell,
             units,
@@ -153,7 +155,7 @@ class BaseNeuralForecaster(BaseForecaster):
         )
 
     def _check_params_before_training(self, n_windows):
-        check_cell(self.cell)
+        self._cell_distribution = resolve_cell(self.cell).distribution
         self._units()
         n_valid = round(self.validation_fraction * n_windows)
         if self.validation_fraction > 0 and (n_valid < 1 or n_valid >= n_windows):
@@ -236,9 +238,22 @@ class BaseNeuralForecaster(BaseForecaster):
         weights = state.pop("_model_weights", None)
         super().__setstate__(state)
         if weights is not None:
+            self._check_cell_installed()
             keras = import_keras()
             self.model_ = self._build_network(keras, *self._window_shape3)
             self.model_.set_weights(weights)
+
+    def _check_cell_installed(self):
+        """Name the distribution to install when this model's cell is missing."""
+        try:
+            resolve_cell(self.cell)
+        except ValueError as error:
+            distribution = getattr(self, "_cell_distribution", "its plugin")
+            raise ValueError(
+                f"This {type(self).__name__} was trained with cell {self.cell!r} "
+                f"from the distribution {distribution!r}, which is not available "
+                f"here. Install it (pip install {distribution}) and load again."
+            ) from error
 
     @property
     def _window_shape3(self):

@@ -162,7 +162,7 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
                 keras.Input((n_steps, n_features)),
                 *encoder,
                 keras.layers.RepeatVector(self.horizon_),
-                decoder,
+                *decoder,
                 keras.layers.Dense(1),
                 keras.layers.Flatten(),
             ]

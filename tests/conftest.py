@@ -1,6 +1,14 @@
 import pytest
 
 from rnnkit.datasets import load_two_sines
+from rnnkit.testing import load_only
+
+
+@pytest.fixture(autouse=True)
+def no_installed_plugins():
+    """rnnkit's own tests see only the built-in cells unless they ask for more."""
+    with load_only():
+        yield
 
 
 @pytest.fixture(scope="session")
