@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._base import BaseForecaster
+from ._batches import window_batches
 from ._cells import recurrent_layers, resolve_cell
 from ._keras import import_keras
 from ._scaling import WindowScaling
@@ -39,7 +40,9 @@ class BaseNeuralForecaster(BaseForecaster):
     forecast (``_forecast``).
     """
 
-    _input_dtype = np.float32
+    # Windows stay as given (float64 views are not copied to float32 here):
+    # batches are converted one at a time while training and predicting.
+    _input_dtype = (np.float32, np.float64)
     _target_index = 0
 
     _parameter_constraints = {
@@ -71,20 +74,32 @@ class BaseNeuralForecaster(BaseForecaster):
         if not warm:
             self._scaling = WindowScaling(self.scaler, self._target_index)
             self._scaling.fit(X[:n_train])
-        X_scaled = self._scaling.transform(X)
-        targets = self._training_targets(X_scaled, self._scaling.transform_target(Y, X))
-        train = (X_scaled[:n_train], targets[:n_train])
-        valid = (X_scaled[n_train:], targets[n_train:]) if n_train < len(X) else None
-        with _seeded(keras, self.random_state):
+        with _seeded(keras, self.random_state) as seed:
+            train = window_batches(
+                keras,
+                X[:n_train],
+                Y[:n_train],
+                self._training_batch,
+                self.batch_size,
+                shuffle_seed=seed,
+            )
+            valid = None
+            if n_train < len(X):
+                valid = window_batches(
+                    keras,
+                    X[n_train:],
+                    Y[n_train:],
+                    self._training_batch,
+                    self.batch_size,
+                )
             if not warm:
                 self.model_ = self._build_network(keras, *X.shape[1:])
             if not self.model_.compiled:
                 self._compile(keras, self.model_, n_train)
             history = self.model_.fit(
-                *train,
+                train,
                 validation_data=valid,
                 epochs=self.epochs,
-                batch_size=self.batch_size,
                 callbacks=self._callbacks(keras, valid is not None),
                 verbose=self.verbose,
             )
@@ -93,14 +108,22 @@ class BaseNeuralForecaster(BaseForecaster):
         self.model_.jit_compile = False
         self._record_history(history.history, warm)
 
-    def _predict(self, X):
+    def _training_batch(self, X, Y):
+        """Scaled inputs and training targets for one batch of windows."""
         X_scaled = self._scaling.transform(X)
-        outputs = [
-            self.model_.predict_on_batch(block)[:n]
-            for block, n in _padded_blocks(X_scaled, PREDICT_BLOCK)
+        targets = self._training_targets(X_scaled, self._scaling.transform_target(Y, X))
+        return X_scaled, targets
+
+    def _predict(self, X):
+        # Copy each block's forecast so the network's full output (for seq2seq,
+        # every step's) is freed block by block: memory grows with the result.
+        forecasts = [
+            self._forecast(
+                self.model_.predict_on_batch(self._scaling.transform(block))
+            )[:n].copy()
+            for block, n in _padded_blocks(X, PREDICT_BLOCK)
         ]
-        forecast = self._forecast(np.concatenate(outputs))
-        return self._scaling.inverse_target(forecast, X)
+        return self._scaling.inverse_target(np.concatenate(forecasts), X)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -281,7 +304,7 @@ def _seeded(keras, random_state):
     numpy_state = np.random.get_state()  # noqa: NPY002 (the caller's global RNG)
     keras.utils.set_random_seed(seed)
     try:
-        yield
+        yield seed
     finally:
         random.setstate(python_state)
         np.random.set_state(numpy_state)  # noqa: NPY002

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+_CHUNK = 4096
+
 
 class WindowScaling:
     """Affine scaling of windows and targets, fitted on training windows.
@@ -26,14 +28,15 @@ class WindowScaling:
         self.target_index = target_index
 
     def fit(self, X):
+        """Learn the statistics, a chunk of windows at a time (no full copy)."""
         n_features = X.shape[2]
         self.center_ = np.zeros(n_features)
         self.scale_ = np.ones(n_features)
-        if self.kind == "standard":
-            self.center_ = X.mean(axis=(0, 1))
-            self.scale_ = X.std(axis=(0, 1))
-        elif self.kind == "window":
-            self.scale_ = (X - X[:, -1:, :]).std(axis=(0, 1))
+        if self.kind is not None:
+            mean, std = _chunked_mean_std(X, relative_to_last=self.kind == "window")
+            if self.kind == "standard":
+                self.center_ = mean
+            self.scale_ = std
         self.scale_[self.scale_ < 1e-12] = 1.0  # a constant feature stays put
         return self
 
@@ -59,3 +62,19 @@ class WindowScaling:
 
     def _target_offset(self, X):
         return self._offsets(X)[:, self.target_index]
+
+
+def _chunked_mean_std(X, relative_to_last):
+    """Per-feature mean and standard deviation over windows and steps."""
+    shift = X[0, 0].astype(np.float64)  # keeps the sums small: accurate variance
+    total = np.zeros(X.shape[2])
+    total_squares = np.zeros(X.shape[2])
+    for start in range(0, len(X), _CHUNK):
+        chunk = X[start : start + _CHUNK].astype(np.float64)
+        chunk -= chunk[:, -1:, :] if relative_to_last else shift
+        total += chunk.sum(axis=(0, 1))
+        total_squares += np.square(chunk).sum(axis=(0, 1))
+    count = X.shape[0] * X.shape[1]
+    mean = total / count
+    variance = np.maximum(total_squares / count - mean**2, 0.0)
+    return (mean if relative_to_last else mean + shift), np.sqrt(variance)
