@@ -8,6 +8,7 @@ shape ``(n_windows,)`` or ``(n_windows, horizon)``, and works in scikit-learn's
 
 from ._linear import LinearForecaster
 from ._naive import NaiveForecaster
+from ._persistence import InvalidModelFileError, load, save
 from ._rnn import RNNForecaster
 from ._seq2seq import Seq2SeqForecaster
 from ._version import __version__
@@ -16,6 +17,7 @@ from .hookspecs import hookimpl
 from .plugins import list_cells
 
 __all__ = [
+    "InvalidModelFileError",
     "LinearForecaster",
     "NaiveForecaster",
     "RNNForecaster",
@@ -23,6 +25,8 @@ __all__ = [
     "__version__",
     "hookimpl",
     "list_cells",
+    "load",
     "make_windows",
+    "save",
     "window_split",
 ]
