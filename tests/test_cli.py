@@ -1,10 +1,65 @@
+import csv
+import json
+import re
 import subprocess
 import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import rnnkit
 from rnnkit._cli import main
+from rnnkit._forecast import default_n_steps
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def co2_csv(tmp_path):
+    """Twenty years of a monthly, CO2-like series: trend, season, noise, a label."""
+    rng = np.random.default_rng(0)
+    t = np.arange(240)
+    co2 = 338 + 0.12 * t + 1e-4 * t**2 + 3 * np.sin(2 * np.pi * (t - 3) / 12)
+    co2 += rng.normal(0, 0.3, t.size)
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("1980-01-01", periods=t.size, freq="MS"),
+            "co2": co2.round(2),
+            "site": "MLO",
+        }
+    )
+    path = tmp_path / "co2.csv"
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+    return path
+
+
+def run_cli(capsys, *argv):
+    status = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(status, err, *fragments):
+    assert status == 2
+    assert err.startswith("rnnkit: error: ")
+    assert err.strip().count("\n") == 0, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err
+
+
+def assert_png(path):
+    assert path.read_bytes()[:8] == PNG_MAGIC
+
+
+def holdout_scores(out):
+    """The holdout MSE of each model in ``rnnkit forecast``'s report."""
+    rows = re.findall(r"^  (naive|linear|rnn \w+|seq2seq \w+) +(\S+)", out, re.M)
+    return {name: float(mse) for name, mse in rows}
+
+
+# --- the command itself ----------------------------------------------------------
 
 
 def test_cli_version(capsys):
@@ -22,3 +77,202 @@ def test_cli_runs_as_module():
         check=True,
     )
     assert out.stdout.startswith("usage: rnnkit")
+    assert "compare" in out.stdout and "forecast" in out.stdout
+
+
+def test_cli_without_command_prints_help(capsys):
+    status, out, _ = run_cli(capsys)
+    assert status == 0
+    assert out.startswith("usage: rnnkit")
+
+
+# --- rnnkit compare -----------------------------------------------------------------
+
+
+def test_compare_baselines_table_and_csv(capsys, tmp_path):
+    keras_was_loaded = "keras" in sys.modules
+    output = tmp_path / "table.csv"
+    status, out, _ = run_cli(
+        capsys, "compare", "--models", "naive", "linear", "--n-series", 200,
+        "--output", output,
+    )  # fmt: skip
+    assert status == 0
+    assert "Keras backend" not in out
+    assert keras_was_loaded or "keras" not in sys.modules
+    with open(output, newline="") as file:
+        rows = list(csv.DictReader(file))
+    assert [(r["model"], r["horizon"]) for r in rows] == [
+        ("naive", "1"),
+        ("linear", "1"),
+        ("naive", "10"),
+        ("linear", "10"),
+    ]
+    assert float(rows[0]["ratio_to_naive"]) == 1.0
+    assert float(rows[1]["test_mse"]) < float(rows[0]["test_mse"])
+    assert float(rows[0]["seed_mse"]) == 0.0206
+    for line in ("naive", "linear", "0.0206", "0.0042"):
+        assert line in out
+
+
+def test_compare_neural_json_and_plot(capsys, tmp_path):
+    output, plot = tmp_path / "table.json", tmp_path / "compare.png"
+    status, out, err = run_cli(
+        capsys, "compare", "--models", "naive", "rnn", "seq2seq", "--cells",
+        "simple", "--horizons", 10, "--n-series", 100, "--epochs", 1,
+        "--output", output, "--plot", plot, "--quiet",
+    )  # fmt: skip
+    assert status == 0
+    assert err == ""  # --quiet: no notes
+    document = json.loads(output.read_text())
+    import keras
+
+    assert document["keras_backend"] == keras.backend.backend()
+    assert f"Keras backend: {keras.backend.backend()}" in out
+    results = document["results"]
+    assert [(r["model"], r["cell"]) for r in results] == [
+        ("naive", None),
+        ("rnn", "simple"),
+        ("seq2seq", "simple"),
+    ]
+    assert results[1]["seed_mse"] == 0.0151
+    assert all(np.isfinite(r["test_mse"]) and r["fit_seconds"] >= 0 for r in results)
+    assert_png(plot)
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["--models", "naive", "magic"], "'magic' for --models"),
+        (["--models", "rnn", "--cells", "magic"], "'magic' for --cells"),
+        (["--output", "table.txt"], ".csv or .json"),
+        (["--n-series", "5"], "--n-series 5"),
+        (["--plot", "no/such/folder/x.png"], "does not exist"),
+    ],
+)
+def test_compare_refuses_bad_options(capsys, argv, fragment):
+    status, out, err = run_cli(capsys, "compare", *argv)
+    assert_one_line_error(status, err, fragment)
+    assert out == ""
+
+
+def test_plot_without_matplotlib_exits_2(capsys, monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
+    plot = tmp_path / "compare.png"
+    status, out, err = run_cli(capsys, "compare", "--models", "naive", "--plot", plot)
+    assert_one_line_error(status, err, "rnnkit[plot]")
+    assert out == "" and not plot.exists()
+
+
+# --- rnnkit forecast ----------------------------------------------------------------
+
+
+def test_forecast_monthly_csv(capsys, tmp_path, co2_csv):
+    output, plot = tmp_path / "forecast.csv", tmp_path / "forecast.png"
+    status, out, _ = run_cli(
+        capsys, "forecast", co2_csv, "--column", "co2", "--time-column", "date",
+        "--horizon", 12, "--model", "linear", "--output", output, "--plot", plot,
+    )  # fmt: skip
+    assert status == 0
+    assert "frequency MS" in out and "windows of 24 steps" in out
+    assert set(holdout_scores(out)) == {"naive", "linear"}
+    assert re.search(r"^  linear .* <- chosen$", out, re.MULTILINE)
+    forecast = pd.read_csv(output, parse_dates=["date"])
+    assert list(forecast.columns) == ["date", "co2"]
+    expected = pd.date_range("2000-01-01", periods=12, freq="MS")
+    assert list(forecast["date"]) == list(expected)
+    assert forecast["co2"].between(360, 385).all()  # near the trend, not naive
+    assert_png(plot)
+
+
+def test_forecast_auto_picks_best_on_holdout(capsys, co2_csv):
+    status, out, _ = run_cli(
+        capsys, "forecast", co2_csv, "--time-column", "date", "--horizon", 6,
+        "--epochs", 1, "--quiet",
+    )  # fmt: skip
+    assert status == 0
+    scores = holdout_scores(out)
+    assert set(scores) == {"naive", "linear", "rnn gru"}
+    best = min(scores, key=scores.get)
+    assert f"{best} (the lowest holdout MSE)" in out
+
+
+def test_forecast_without_time_column_numbers_steps(capsys, tmp_path):
+    path = tmp_path / "series.csv"
+    values = np.sin(np.arange(100) / 4) + np.arange(100) / 50
+    values[[10, 11, 40]] = np.nan  # gaps inside are interpolated
+    pd.DataFrame({"value": values}).to_csv(path, index=False)
+    output = tmp_path / "out.csv"
+    status, _, err = run_cli(
+        capsys, "forecast", path, "--model", "naive", "--horizon", 3, "--output",
+        output,
+    )  # fmt: skip
+    assert status == 0
+    assert "filled 3 missing value(s)" in err
+    forecast = pd.read_csv(output)
+    assert list(forecast["step"]) == [100, 101, 102]
+    assert np.allclose(forecast["value"], values[-1])
+
+
+def test_forecast_continues_numeric_years(capsys, tmp_path):
+    path = tmp_path / "yearly.csv"
+    years = np.arange(1900, 1960)
+    frame = pd.DataFrame({"year": years, "level": np.arange(60.0)})
+    frame.iloc[::-1].to_csv(path, index=False)  # newest first: sorted on reading
+    output = tmp_path / "out.csv"
+    status, _, err = run_cli(
+        capsys, "forecast", path, "--time-column", "year", "--model", "linear",
+        "--horizon", 2, "--output", output,
+    )  # fmt: skip
+    assert status == 0
+    assert "sorted the rows by 'year'" in err
+    forecast = pd.read_csv(output)
+    assert list(forecast["year"]) == [1960, 1961]
+    assert np.allclose(forecast["level"], [60.0, 61.0], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["missing.csv"], "no such file"),
+        (["{csv}", "--column", "nope"], "no column 'nope'"),
+        (["{csv}", "--column", "site"], "not numeric: line 2 holds 'MLO'"),
+        (["{csv}", "--time-column", "site"], "does not hold dates"),
+        (["{csv}", "--horizon", "150"], "too few for --n-steps 24 and --horizon 150"),
+        (["{csv}", "--n-steps", "200"], "use a smaller --n-steps"),
+        (["{csv}", "--model", "magic"], "'magic' for --model"),
+        (["{csv}", "--model", "rnn", "--cell", "magic"], "'magic' for --cell"),
+        (["{csv}", "--output", "out.json"], "must end in .csv"),
+    ],
+)
+def test_forecast_refuses_bad_input(capsys, co2_csv, argv, fragment):
+    argv = [str(co2_csv) if arg == "{csv}" else arg for arg in argv]
+    status, out, err = run_cli(capsys, "forecast", *argv)
+    assert_one_line_error(status, err, fragment)
+    assert out == ""
+
+
+def test_forecast_refuses_a_csv_with_no_clear_column(capsys, tmp_path):
+    path = tmp_path / "two.csv"
+    pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}).to_csv(path, index=False)
+    status, _, err = run_cli(capsys, "forecast", path)
+    assert_one_line_error(status, err, "--column", "columns: a, b")
+
+
+@pytest.mark.parametrize("n_values, n_steps", [(10, 2), (240, 24), (5_000, 50)])
+def test_forecast_default_n_steps_is_a_tenth_within_2_and_50(n_values, n_steps):
+    assert default_n_steps(n_values) == n_steps
+
+
+def test_plugins_lists_cells_as_table_and_json(capsys):
+    assert main(["plugins"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["cell", "distribution", "version", "description"]
+    assert [line.split()[0] for line in table[1:]] == ["gru", "lstm", "simple"]
+    assert main(["plugins", "--json"]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert listing[1] == {
+        "cell": "lstm",
+        "distribution": "rnnkit",
+        "version": rnnkit.__version__,
+        "description": "Long short-term memory (Keras LSTM)",
+    }

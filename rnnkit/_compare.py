@@ -1,0 +1,309 @@
+"""``rnnkit compare``: the seed chapter's experiment, every forecaster side by side."""
+
+import csv
+import json
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._cli import UsageError
+from ._version import __version__
+
+MODELS = ("naive", "linear", "rnn", "seq2seq")
+NEURAL = ("rnn", "seq2seq")
+DEFAULT_CELLS = ("simple", "lstm", "gru")  # the built-ins; plugins via --cells
+DEFAULT_HORIZONS = (1, 10)
+# The chapter's data and training; rnnkit's defaults are the chapter's networks.
+FULL = {"n_series": 10_000, "epochs": 20, "cells": DEFAULT_CELLS, "rnn": {}}
+# About a minute on 2 cores: a fit costs seconds of set-up whatever its epochs,
+# so --quick drops a cell as well as data and epochs, and trains rnn at the
+# higher, decaying learning rate Seq2SeqForecaster uses by default, which
+# makes up for the fewer epochs.
+QUICK = {
+    "n_series": 2_000,
+    "epochs": 3,
+    "cells": ("simple", "gru"),
+    "rnn": {"learning_rate": 0.01, "learning_rate_schedule": "cosine"},
+}
+MIN_SERIES = 20  # so that the 10 % test split holds at least two series
+N_STEPS = 50
+N_EXAMPLES = 3  # test series kept for the plot
+# The MSE the chapter printed, by (model, cell, horizon).
+SEED_FIGURES = {
+    ("naive", None, 1): 0.0206,
+    ("linear", None, 1): 0.0042,
+    ("rnn", "simple", 10): 0.0151,
+}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One model of the experiment, for one horizon."""
+
+    model: str
+    cell: str | None
+    horizon: int
+
+    @property
+    def label(self):
+        return self.model if self.cell is None else f"{self.model} {self.cell}"
+
+
+@dataclass
+class Plan:
+    runs: list
+    n_series: int
+    epochs: int
+    random_state: int
+    rnn_params: dict
+
+    @property
+    def neural(self):
+        return any(run.model in NEURAL for run in self.runs)
+
+    @property
+    def total(self):
+        """Units of work for a progress bar: each run, and loading Keras."""
+        return len(self.runs) + self.neural
+
+
+@dataclass
+class Result:
+    plan: Plan
+    rows: list = field(default_factory=list)
+    keras_backend: str | None = None
+    # horizon -> (X, y, {label: forecast}) for the first test series.
+    examples: dict = field(default_factory=dict)
+
+
+def plan(
+    *,
+    models=None,
+    cells=None,
+    horizons=None,
+    quick=False,
+    epochs=None,
+    n_series=None,
+    random_state=0,
+):
+    """Check the options and list the runs, in table order."""
+    models = _unique(models or MODELS)
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        raise UsageError(
+            f"unknown model {unknown[0]!r} for --models; choose from "
+            f"{', '.join(MODELS)}."
+        )
+    settings = QUICK if quick else FULL
+    neural = any(m in NEURAL for m in models)
+    cells = _check_cells(cells, settings["cells"]) if neural else []
+    n_series = n_series or settings["n_series"]
+    if n_series < MIN_SERIES:
+        raise UsageError(
+            f"--n-series {n_series} is too few to split into training and test "
+            f"series; use at least {MIN_SERIES}."
+        )
+    runs = []
+    for horizon in _unique(horizons or DEFAULT_HORIZONS):
+        for model in models:
+            for cell in cells if model in NEURAL else [None]:
+                runs.append(Run(model, cell, horizon))
+    epochs = epochs or settings["epochs"]
+    return Plan(runs, n_series, epochs, random_state, settings["rnn"])
+
+
+def run(plan, step):
+    """Fit and score every run; ``step(label)`` wraps each unit of work."""
+    result = Result(plan)
+    if plan.neural:
+        with step("loading Keras"):
+            result.keras_backend = _keras_backend()
+    data, naive_mse = {}, {}
+    for run_ in plan.runs:
+        horizon = run_.horizon
+        if horizon not in data:
+            data[horizon] = _load(horizon, plan.n_series)
+            naive_mse[horizon] = _naive_mse(data[horizon])
+            split = data[horizon]
+            result.examples[horizon] = (
+                split.X_test[:N_EXAMPLES],
+                split.y_test[:N_EXAMPLES],
+                {},
+            )
+        with step(f"{run_.label}, {_steps(horizon)} ahead"):
+            row, forecast = _fit_and_score(run_, data[horizon], plan)
+        row["ratio_to_naive"] = row["test_mse"] / naive_mse[horizon]
+        row["keras_backend"] = result.keras_backend if run_.model in NEURAL else None
+        result.rows.append(row)
+        result.examples[horizon][2][run_.label] = forecast[:N_EXAMPLES]
+    return result
+
+
+def format_table(result):
+    """The comparison as a plain-text table, with a heading and footnotes."""
+    plan = result.plan
+    n_train = int(0.7 * plan.n_series)
+    n_test = plan.n_series - n_train - int(0.2 * plan.n_series)
+    lines = [
+        f"rnnkit {__version__} compare: the chapter's two-sine series, "
+        f"{plan.n_series:,} windows of {N_STEPS} steps "
+        f"({n_train:,} train, {n_test:,} test)",
+    ]
+    if plan.neural:
+        rnn = ", ".join(f"{k}={v!r}" for k, v in plan.rnn_params.items())
+        lines.append(
+            f"neural models: epochs={plan.epochs}, random_state={plan.random_state}"
+            f"{f' (rnn: {rnn})' if rnn else ''}; "
+            f"Keras backend: {result.keras_backend}"
+        )
+    header = ("model", "horizon", "test MSE", "x naive", "fit s", "seed")
+    cells = [
+        (
+            _label(row),
+            str(row["horizon"]),
+            f"{row['test_mse']:.5f}",
+            f"{row['ratio_to_naive']:.3f}",
+            f"{row['fit_seconds']:.1f}",
+            "-" if row["seed_mse"] is None else f"{row['seed_mse']:.4f}",
+        )
+        for row in result.rows
+    ]
+    widths = [max(len(r[i]) for r in [header, *cells]) for i in range(len(header))]
+    lines.append("")
+    for values in [header, *cells]:
+        first = values[0].ljust(widths[0])
+        rest = [v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True)]
+        lines.append("  ".join([first, *rest]))
+    lines.append("")
+    lines.append(
+        "x naive: test MSE / the naive forecast's. seed: the chapter's MSE "
+        f"({FULL['n_series']:,} series, {FULL['epochs']} epochs)."
+    )
+    if plan.n_series != FULL["n_series"] or plan.epochs != FULL["epochs"]:
+        lines.append(
+            "Fewer series or epochs than the chapter: expect higher errors than "
+            "its figures."
+        )
+    return "\n".join(lines)
+
+
+def write_result(result, path):
+    """Write the rows to ``path``: CSV, or JSON with the settings."""
+    columns = list(result.rows[0]) if result.rows else []
+    if path.lower().endswith(".json"):
+        plan = result.plan
+        document = {
+            "rnnkit_version": __version__,
+            "keras_backend": result.keras_backend,
+            "n_series": plan.n_series,
+            "n_steps": N_STEPS,
+            "epochs": plan.epochs,
+            "random_state": plan.random_state,
+            "rnn_params": plan.rnn_params,
+            "results": result.rows,
+        }
+        with open(path, "w", encoding="utf-8") as file:
+            json.dump(document, file, indent=2)
+            file.write("\n")
+        return
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        writer = csv.DictWriter(file, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(result.rows)
+
+
+# --- pieces -----------------------------------------------------------------------
+
+
+def _check_cells(cells, default):
+    from ._cells import available_cells
+
+    available = available_cells()
+    if not cells:
+        return list(default)
+    if "all" in cells:
+        return available
+    cells = _unique(cells)
+    unknown = [c for c in cells if c not in available]
+    if unknown:
+        raise UsageError(
+            f"unknown cell {unknown[0]!r} for --cells; choose from "
+            f"{', '.join(available)} or 'all' (plugins add more cells: "
+            "`rnnkit plugins` lists them)."
+        )
+    return cells
+
+
+def _keras_backend():
+    from ._keras import import_keras
+
+    try:
+        keras = import_keras()
+    except ImportError as error:
+        raise UsageError(str(error)) from None
+    return keras.backend.backend()
+
+
+def _load(horizon, n_series):
+    from .datasets import load_two_sines
+
+    return load_two_sines(horizon=horizon, n_series=n_series, n_steps=N_STEPS)
+
+
+def _naive_mse(data):
+    from . import NaiveForecaster
+
+    forecast = NaiveForecaster().fit(data.X_train, data.y_train).predict(data.X_test)
+    return _mse(data.y_test, forecast)
+
+
+def _estimator(run_, plan):
+    from . import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
+
+    if run_.model == "naive":
+        return NaiveForecaster()
+    if run_.model == "linear":
+        return LinearForecaster()
+    common = {
+        "cell": run_.cell,
+        "epochs": plan.epochs,
+        "random_state": plan.random_state,
+    }
+    if run_.model == "rnn":
+        return RNNForecaster(**common, **plan.rnn_params)
+    return Seq2SeqForecaster(**common)
+
+
+def _fit_and_score(run_, data, plan):
+    estimator = _estimator(run_, plan)
+    start = time.perf_counter()
+    estimator.fit(data.X_train, data.y_train)
+    seconds = time.perf_counter() - start
+    forecast = estimator.predict(data.X_test)
+    row = {
+        "model": run_.model,
+        "cell": run_.cell,
+        "horizon": run_.horizon,
+        "test_mse": _mse(data.y_test, forecast),
+        "ratio_to_naive": None,
+        "fit_seconds": round(seconds, 3),
+        "seed_mse": SEED_FIGURES.get((run_.model, run_.cell, run_.horizon)),
+    }
+    return row, forecast
+
+
+def _mse(y_true, y_pred):
+    return float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
+
+
+def _label(row):
+    return row["model"] if row["cell"] is None else f"{row['model']} {row['cell']}"
+
+
+def _steps(horizon):
+    return "1 step" if horizon == 1 else f"{horizon} steps"
+
+
+def _unique(values):
+    return list(dict.fromkeys(values))

@@ -1,0 +1,384 @@
+"""``rnnkit forecast``: fit on a series from a CSV file and forecast what comes next.
+
+The last 20 % of the series (at least ``horizon`` values) is the holdout. Models
+train on the windows whose targets end before it and are scored on the windows
+whose targets lie inside it, beside the naive forecast. The chosen model is then
+refit on every window of the series and forecasts from its last window.
+"""
+
+import os
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._cli import UsageError
+
+MODELS = ("naive", "linear", "rnn", "seq2seq")
+NEURAL = ("rnn", "seq2seq")
+AUTO_CANDIDATES = ("naive", "linear", "rnn")
+HOLDOUT_FRACTION = 0.2
+MIN_TRAIN_WINDOWS = 10
+MAX_DEFAULT_N_STEPS = 50
+
+
+@dataclass
+class Series:
+    values: np.ndarray
+    name: str
+    path: str
+    times: object = None  # a pandas DatetimeIndex, a numeric array, or None
+    time_name: str | None = None
+    notes: list = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    series: Series
+    horizon: int
+    n_steps: int
+    n_holdout: int
+    candidates: list
+    model: str
+    cell: str
+    epochs: int
+    random_state: int
+    future_times: object = None  # the next horizon times, when times are given
+    freq: str | None = None  # their pandas frequency alias, when one fits
+
+    @property
+    def holdout_start(self):
+        return len(self.series.values) - self.n_holdout
+
+    @property
+    def n_train_windows(self):
+        return self.holdout_start - self.n_steps - self.horizon + 1
+
+
+@dataclass
+class Result:
+    plan: Plan
+    scores: dict  # candidate -> holdout MSE
+    chosen: str
+    holdout_forecast: np.ndarray  # the chosen model, horizon by horizon
+    forecast: np.ndarray
+    fit_seconds: dict
+
+
+def read_series(path, column=None, time_column=None):
+    """Read one numeric column (and optionally its times) from a CSV file."""
+    pd = _import_pandas()
+    if os.path.isdir(path):
+        raise UsageError(f"{path} is a folder; give the path of a CSV file.")
+    if not os.path.isfile(path):
+        raise UsageError(f"{path}: no such file; give the path of a CSV file.")
+    try:
+        frame = pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise UsageError(f"{path}: not a readable CSV file ({reason}).") from None
+    column = _choose_column(frame, path, column, time_column)
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() & frame[column].notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise UsageError(
+            f"column {column!r} of {path} is not numeric: line {row + 2} holds "
+            f"{frame[column].iloc[row]!r}; choose a numeric column with --column."
+        )
+    series = Series(values=None, name=column, path=path, time_name=time_column)
+    if time_column is not None:
+        times = _parse_times(frame[time_column], time_column, path)
+        values, times = _order_by_time(values, times, series)
+    else:
+        times = None
+    keep = values.notna().to_numpy()
+    if not keep.any():
+        raise UsageError(f"column {column!r} of {path} holds no numbers.")
+    first, last = np.flatnonzero(keep)[[0, -1]]
+    values = values.iloc[first : last + 1]
+    n_missing = int(values.isna().sum())
+    if n_missing:
+        values = values.interpolate()
+        series.notes.append(
+            f"filled {n_missing} missing value(s) of {column!r} by linear interpolation"
+        )
+    series.values = values.to_numpy(dtype=np.float64)
+    series.times = None if times is None else times[first : last + 1]
+    return series
+
+
+def default_n_steps(n_values):
+    """A tenth of the series, at least 2 and at most 50 values."""
+    return int(min(MAX_DEFAULT_N_STEPS, max(2, n_values // 10)))
+
+
+def plan(series, *, horizon, n_steps, model, cell, epochs, random_state):
+    """Check the options against the series; decide the windows and candidates."""
+    if model not in (*MODELS, "auto"):
+        raise UsageError(
+            f"unknown model {model!r} for --model; choose from auto, "
+            f"{', '.join(MODELS)}."
+        )
+    if model == "auto":
+        candidates = list(AUTO_CANDIDATES)
+    else:
+        candidates = list(dict.fromkeys(["naive", model]))
+    if any(c in NEURAL for c in candidates):
+        _check_cell(cell)
+    n_values = len(series.values)
+    n_steps = n_steps or default_n_steps(n_values)
+    n_holdout = max(horizon, round(HOLDOUT_FRACTION * n_values))
+    result = Plan(
+        series, horizon, n_steps, n_holdout, candidates, model, cell, epochs,
+        random_state,
+    )  # fmt: skip
+    if result.n_train_windows < MIN_TRAIN_WINDOWS:
+        raise UsageError(
+            f"{series.name!r} has {n_values} values, too few for --n-steps "
+            f"{n_steps} and --horizon {horizon}: after holding out the last "
+            f"{n_holdout} for testing, {max(0, result.n_train_windows)} training "
+            f"windows remain and {MIN_TRAIN_WINDOWS} are needed; use a smaller "
+            "--n-steps or --horizon, or a longer series."
+        )
+    result.future_times, result.freq = _future_times(series.times, horizon)
+    return result
+
+
+def describe(plan):
+    """What will be fitted, in two lines."""
+    series = plan.series
+    n = len(series.values)
+    span = ""
+    if series.times is not None:
+        span = f", {_format_time(series.times[0])} to {_format_time(series.times[-1])}"
+        span += f" (frequency {plan.freq})" if plan.freq else ""
+    n_test = plan.n_holdout - plan.horizon + 1
+    return (
+        f"{series.name!r} from {series.path}: {n} values{span}\n"
+        f"windows of {plan.n_steps} steps, forecasting {plan.horizon} ahead; "
+        f"holdout: the last {plan.n_holdout} values ({n_test} windows), "
+        f"training: {plan.n_train_windows} windows"
+    )
+
+
+def run(plan, step):
+    """Score the candidates on the holdout, then refit the chosen one on it all."""
+    from ._windows import make_windows
+
+    values, horizon, n_steps = plan.series.values, plan.horizon, plan.n_steps
+    X, y = make_windows(values, n_steps, horizon)
+    train = slice(0, plan.n_train_windows)
+    test = slice(plan.holdout_start - n_steps, None)
+    scores, holdout, seconds = {}, {}, {}
+    for name in plan.candidates:
+        with step(f"{_label(name, plan)}: holdout fit"):
+            estimator = _estimator(name, plan)
+            start = time.perf_counter()
+            estimator.fit(X[train], y[train])
+            seconds[name] = time.perf_counter() - start
+            forecast = estimator.predict(X[test]).reshape(-1, horizon)
+        scores[name] = float(np.mean((forecast - y[test].reshape(-1, horizon)) ** 2))
+        # Non-overlapping forecasts across the holdout, for the plot.
+        holdout[name] = forecast[::horizon].ravel()[: plan.n_holdout]
+    chosen = plan.model if plan.model != "auto" else min(scores, key=scores.get)
+    with step(f"{_label(chosen, plan)}: refit on the whole series"):
+        estimator = _estimator(chosen, plan).fit(X, y)
+        future = estimator.predict(values[None, -n_steps:]).reshape(horizon)
+    return Result(plan, scores, chosen, holdout[chosen], future, seconds)
+
+
+def format_report(result):
+    """Holdout errors beside naive, then the forecast, as plain text."""
+    plan = result.plan
+    naive = result.scores["naive"]
+    lines = [f"holdout MSE (last {plan.n_holdout} values):"]
+    width = max(len(_label(name, plan)) for name in result.scores)
+    for name, mse in result.scores.items():
+        mark = "  <- chosen" if name == result.chosen else ""
+        ratio = mse / naive if naive > 0 else float("nan")
+        lines.append(
+            f"  {_label(name, plan):<{width}}  {mse:<10.4g}  {ratio:6.3f} x naive  "
+            f"fit {result.fit_seconds[name]:5.1f} s{mark}"
+        )
+    how = "the lowest holdout MSE" if plan.model == "auto" else "--model"
+    lines.append(
+        f"{_label(result.chosen, plan)} ({how}), refit on all "
+        f"{len(plan.series.values)} values; the next {plan.horizon}:"
+    )
+    lines.append(_forecast_frame(result).to_string(index=False))
+    return "\n".join(lines)
+
+
+def write_forecast(result, path):
+    _forecast_frame(result).to_csv(path, index=False)
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def _import_pandas():
+    try:
+        import pandas
+    except ImportError:
+        raise UsageError(
+            "rnnkit forecast reads CSV files with pandas, which is not installed: "
+            "pip install pandas."
+        ) from None
+    return pandas
+
+
+def _choose_column(frame, path, column, time_column):
+    columns = [str(c) for c in frame.columns]
+    listing = ", ".join(columns)
+    for option, name in (("--column", column), ("--time-column", time_column)):
+        if name is not None and name not in frame.columns:
+            raise UsageError(
+                f"{path} has no column {name!r}; its columns are: {listing}. "
+                f"Name one with {option}."
+            )
+    if column is not None:
+        return column
+    numeric = [
+        c
+        for c in frame.columns
+        if c != time_column and frame[c].dtype.kind in "iuf" and frame[c].notna().any()
+    ]
+    if len(numeric) != 1:
+        raise UsageError(
+            f"{path} has {len(numeric)} numeric columns besides the time column; "
+            f"name the one to forecast with --column (columns: {listing})."
+        )
+    return numeric[0]
+
+
+def _parse_times(raw, name, path):
+    pd = _import_pandas()
+    if raw.dtype.kind in "iuf":
+        return pd.Index(
+            raw.to_numpy(dtype=np.float64 if raw.dtype.kind == "f" else int)
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # format inference
+        times = pd.to_datetime(raw, errors="coerce")
+    bad = times.isna() & raw.notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise UsageError(
+            f"column {name!r} of {path} does not hold dates or times: line "
+            f"{row + 2} holds {raw.iloc[row]!r}; name the right one with "
+            "--time-column, or leave it out."
+        )
+    return pd.DatetimeIndex(times)
+
+
+def _order_by_time(values, times, series):
+    pd = _import_pandas()
+    keep = ~pd.isna(times)
+    values, times = values[keep].reset_index(drop=True), times[keep]
+    if not times.is_monotonic_increasing:
+        order = np.argsort(times.to_numpy(), kind="stable")
+        values, times = values.iloc[order].reset_index(drop=True), times[order]
+        series.notes.append(f"sorted the rows by {series.time_name!r}")
+    if times.has_duplicates:
+        repeated = times[times.duplicated()][0]
+        raise UsageError(
+            f"column {series.time_name!r} of {series.path} repeats "
+            f"{_format_time(repeated)}; the series needs one row per time."
+        )
+    return values, times
+
+
+def _check_cell(cell):
+    from ._cells import available_cells
+
+    available = available_cells()
+    if cell not in available:
+        raise UsageError(
+            f"unknown cell {cell!r} for --cell; choose from {', '.join(available)} "
+            "(plugins add more cells: `rnnkit plugins` lists them)."
+        )
+
+
+# --- fitting --------------------------------------------------------------------------
+
+
+def _estimator(name, plan):
+    from . import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
+
+    if name == "naive":
+        return NaiveForecaster()
+    if name == "linear":
+        return LinearForecaster()
+    # "window" scaling: forecasts are changes from the last value, so a series
+    # that trends beyond its training range is forecast as well as one that
+    # stays put.
+    neural = {
+        "cell": plan.cell,
+        "epochs": plan.epochs,
+        "scaler": "window",
+        "random_state": plan.random_state,
+    }
+    if name == "rnn":
+        # The tuned settings of benchmarks/seed_table.py.
+        return RNNForecaster(
+            units=32, learning_rate=0.01, learning_rate_schedule="cosine", **neural
+        )
+    return Seq2SeqForecaster(**neural)
+
+
+def _label(name, plan):
+    return f"{name} {plan.cell}" if name in NEURAL else name
+
+
+# --- the forecast's times -----------------------------------------------------------
+
+
+def _future_times(times, horizon):
+    """The next ``horizon`` times, and the pandas frequency alias if one fits."""
+    if times is None:
+        return None, None
+    pd = _import_pandas()
+    if not isinstance(times, pd.DatetimeIndex):
+        values = np.asarray(times)
+        step_size = np.median(np.diff(values)) if len(values) > 1 else 1
+        if values.dtype.kind in "iu" and float(step_size).is_integer():
+            step_size = int(step_size)  # years stay whole years
+        return values[-1] + step_size * np.arange(1, horizon + 1), None
+    freq = _infer_freq(times)
+    if freq is not None:
+        return pd.date_range(times[-1], periods=horizon + 1, freq=freq)[1:], freq
+    step_size = pd.Series(times).diff().median()
+    return times[-1] + step_size * np.arange(1, horizon + 1), None
+
+
+def _infer_freq(times):
+    pd = _import_pandas()
+    # The whole index first; then its recent end, in case of an early gap.
+    for part in (times, times[-25:]):
+        if len(part) >= 3:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                freq = pd.infer_freq(part)
+            if freq is not None:
+                return freq
+    return None
+
+
+def _format_time(value):
+    if hasattr(value, "strftime"):
+        has_clock = (value.hour, value.minute, value.second) != (0, 0, 0)
+        return value.strftime("%Y-%m-%d %H:%M:%S" if has_clock else "%Y-%m-%d")
+    return f"{value:g}"
+
+
+def _forecast_frame(result):
+    pd = _import_pandas()
+    plan = result.plan
+    if plan.future_times is None:
+        n = len(plan.series.values)
+        index_name, index = "step", np.arange(n, n + plan.horizon)
+    else:
+        index_name, index = plan.series.time_name, plan.future_times
+    return pd.DataFrame({index_name: index, plan.series.name: result.forecast})
