@@ -131,23 +131,36 @@ def resolve_cell(name):
     return _registry().resolve(name)
 
 
-def recurrent_layers(keras, name, units, *, return_sequences, dropout, cell_kwargs):
+def recurrent_layers(
+    keras, name, units, *, return_sequences, dropout, cell_kwargs, seed=None
+):
     """Build the Keras layers that run cell ``name`` (a list: one or two layers).
 
-    Built-in cells use their fused Keras layer. A plugin cell runs inside
-    ``keras.layers.RNN``, after a ``Dropout`` layer when ``dropout > 0`` (a
-    plugin cell need not implement dropout itself).
+    Built-in cells use their fused Keras layer, with initializers and dropout
+    seeded from ``seed`` unless ``cell_kwargs`` sets them. A plugin cell runs
+    inside ``keras.layers.RNN``, after a ``Dropout`` layer when ``dropout > 0``
+    (a plugin cell need not implement dropout itself).
     """
     cell = resolve_cell(name)
     fused = getattr(cell.factory, "fused_layer", None)
     if fused is not None:
+        seeded = {}
+        if seed is not None:
+            seeded = {
+                "kernel_initializer": keras.initializers.GlorotUniform(seed=seed),
+                "recurrent_initializer": keras.initializers.Orthogonal(seed=seed + 1),
+                "seed": seed + 2,
+            }
         layer = getattr(keras.layers, fused)
         return [
             layer(
-                units, return_sequences=return_sequences, dropout=dropout, **cell_kwargs
+                units,
+                return_sequences=return_sequences,
+                dropout=dropout,
+                **{**seeded, **cell_kwargs},
             )
         ]
-    dropout_layers = [keras.layers.Dropout(dropout)] if dropout else []
+    dropout_layers = [keras.layers.Dropout(dropout, seed=seed)] if dropout else []
     rnn = keras.layers.RNN(
         cell.factory(units, **cell_kwargs), return_sequences=return_sequences
     )

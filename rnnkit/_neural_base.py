@@ -75,6 +75,7 @@ class BaseNeuralForecaster(BaseForecaster):
             self._scaling = WindowScaling(self.scaler, self._target_index)
             self._scaling.fit(X[:n_train])
         with _seeded(keras, self.random_state) as seed:
+            self._init_seed = seed % 2**30
             train = window_batches(
                 keras,
                 X[:n_train],
@@ -99,6 +100,10 @@ class BaseNeuralForecaster(BaseForecaster):
             history = self.model_.fit(
                 train,
                 validation_data=valid,
+                # WindowBatches shuffles windows from the fit's own seed; Keras'
+                # batch-order shuffle draws from Python's global `random`,
+                # which other threads (a Dask worker's) draw from too.
+                shuffle=False,
                 epochs=self.epochs,
                 callbacks=self._callbacks(keras, valid is not None),
                 verbose=self.verbose,
@@ -159,14 +164,17 @@ class BaseNeuralForecaster(BaseForecaster):
     def _recurrent_layers(self, keras, *, last_returns_sequences):
         units = self._units()
         layers = []
-        for i, n in enumerate(units):
-            last = i == len(units) - 1
+        for level, n in enumerate(units):
+            last = level == len(units) - 1
             layers += self._recurrent_layer(
-                keras, n, return_sequences=last_returns_sequences or not last
+                keras,
+                n,
+                return_sequences=last_returns_sequences or not last,
+                level=level,
             )
         return layers
 
-    def _recurrent_layer(self, keras, units, *, return_sequences):
+    def _recurrent_layer(self, keras, units, *, return_sequences, level):
         """The layers (one, or Dropout and RNN for a plugin cell) for one level."""
         return recurrent_layers(
             keras,
@@ -175,7 +183,27 @@ class BaseNeuralForecaster(BaseForecaster):
             return_sequences=return_sequences,
             dropout=self.dropout,
             cell_kwargs=self.cell_kwargs or {},
+            seed=self._layer_seed(level),
         )
+
+    def _dense(self, keras, units, *, level):
+        seed = self._layer_seed(level)
+        initializer = (
+            "glorot_uniform"
+            if seed is None
+            else (keras.initializers.GlorotUniform(seed=seed))
+        )
+        return keras.layers.Dense(units, kernel_initializer=initializer)
+
+    def _layer_seed(self, level):
+        """A seed per layer, from the fit's seed (None when rebuilding a model).
+
+        Keras draws unseeded initializers' seeds from Python's global
+        ``random``, which other threads of a process (a Dask worker's) also
+        draw from: explicit seeds keep seeded fits identical everywhere.
+        """
+        base = getattr(self, "_init_seed", None)
+        return None if base is None else base + 10 * level
 
     def _check_params_before_training(self, n_windows):
         self._cell_distribution = resolve_cell(self.cell).distribution

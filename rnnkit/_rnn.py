@@ -130,6 +130,6 @@ class RNNForecaster(BaseNeuralForecaster):
             [
                 keras.Input((n_steps, n_features)),
                 *layers,
-                keras.layers.Dense(self.horizon_),
+                self._dense(keras, self.horizon_, level=99),
             ]
         )

@@ -150,20 +150,22 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
             [
                 keras.Input((n_steps, n_features)),
                 *layers,
-                keras.layers.Dense(self.horizon_),
+                self._dense(keras, self.horizon_, level=99),
             ]
         )
 
     def _encoder_decoder(self, keras, n_steps, n_features):
         encoder = self._recurrent_layers(keras, last_returns_sequences=False)
-        decoder = self._recurrent_layer(keras, self._units()[-1], return_sequences=True)
+        decoder = self._recurrent_layer(
+            keras, self._units()[-1], return_sequences=True, level=50
+        )
         return keras.Sequential(
             [
                 keras.Input((n_steps, n_features)),
                 *encoder,
                 keras.layers.RepeatVector(self.horizon_),
                 *decoder,
-                keras.layers.Dense(1),
+                self._dense(keras, 1, level=99),
                 keras.layers.Flatten(),
             ]
         )
