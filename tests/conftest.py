@@ -1,3 +1,5 @@
+import sys
+
 import pytest
 
 from rnnkit.datasets import load_two_sines
@@ -9,6 +11,18 @@ def no_installed_plugins():
     """rnnkit's own tests see only the built-in cells unless they ask for more."""
     with load_only():
         yield
+
+
+@pytest.fixture(autouse=True)
+def release_keras_state():
+    """Free the graphs TensorFlow keeps for every model a test built.
+
+    Without this, hundreds of tiny fits grow the process by gigabytes and make
+    its exit (one garbage collection over all of it) take minutes.
+    """
+    yield
+    if "keras" in sys.modules:
+        sys.modules["keras"].backend.clear_session(free_memory=True)
 
 
 @pytest.fixture(scope="session")
