@@ -343,7 +343,9 @@ def _note(message, quiet):
 def _progress(quiet, total):
     """Yield ``step(label)``: a context manager around one unit of work.
 
-    A rich progress bar (models done / to do, the one running, elapsed time)
+    ``with step(label) as report`` gives ``report(detail)`` to show progress
+    within the unit (a fit's epochs). A rich progress bar (models done / to
+    do, the one running and its epoch, elapsed time)
     is drawn on stderr when stdout and stderr are terminals and not ``quiet``;
     otherwise ``step`` does nothing.
     """
@@ -360,7 +362,7 @@ def _progress(quiet, total):
     except ImportError:  # rich comes with Keras; without it, no bar
         quiet = True
     if quiet or not (sys.stdout.isatty() and sys.stderr.isatty()):
-        yield lambda label: contextlib.nullcontext()
+        yield lambda label: contextlib.nullcontext(lambda detail: None)
         return
 
     columns = (
@@ -376,7 +378,8 @@ def _progress(quiet, total):
         @contextlib.contextmanager
         def step(label):
             bar.update(task, description=label)
-            yield
+            # The unit of work may report its own progress (a fit's epochs).
+            yield lambda detail: bar.update(task, description=f"{label}, {detail}")
             bar.advance(task)
 
         yield step

@@ -131,8 +131,8 @@ def run(plan, step):
                 split.y_test[:N_EXAMPLES],
                 {},
             )
-        with step(f"{run_.label}, {_steps(horizon)} ahead"):
-            row, forecast = _fit_and_score(run_, data[horizon], plan)
+        with step(f"{run_.label}, {_steps(horizon)} ahead") as report:
+            row, forecast = _fit_and_score(run_, data[horizon], plan, report)
         row["ratio_to_naive"] = row["test_mse"] / naive_mse[horizon]
         row["keras_backend"] = result.keras_backend if run_.model in NEURAL else None
         result.rows.append(row)
@@ -275,8 +275,11 @@ def _estimator(run_, plan):
     return Seq2SeqForecaster(**common)
 
 
-def _fit_and_score(run_, data, plan):
+def _fit_and_score(run_, data, plan, report):
     estimator = _estimator(run_, plan)
+    # rnnkit's own hook into the neural fit loop (not a parameter: a progress
+    # bar is no part of the model).
+    estimator._epoch_reporter = lambda done, total: report(f"epoch {done}/{total}")
     start = time.perf_counter()
     estimator.fit(data.X_train, data.y_train)
     seconds = time.perf_counter() - start

@@ -247,6 +247,13 @@ class BaseNeuralForecaster(BaseForecaster):
 
     def _callbacks(self, keras, has_validation):
         callbacks = [keras.callbacks.TerminateOnNaN()]
+        reporter = getattr(self, "_epoch_reporter", None)
+        if reporter is not None:  # set by `rnnkit compare` for its progress bar
+            callbacks.append(
+                keras.callbacks.LambdaCallback(
+                    on_epoch_end=lambda epoch, logs: reporter(epoch + 1, self.epochs)
+                )
+            )
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -277,6 +284,7 @@ class BaseNeuralForecaster(BaseForecaster):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
+        state.pop("_epoch_reporter", None)  # a progress hook, not model state
         model = state.pop("model_", None)
         if model is not None:
             # Rebuilt from the estimator's own parameters on unpickling, so no

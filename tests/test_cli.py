@@ -276,3 +276,25 @@ def test_plugins_lists_cells_as_table_and_json(capsys):
         "version": rnnkit.__version__,
         "description": "Long short-term memory (Keras LSTM)",
     }
+
+
+def test_compare_reports_each_epoch_to_the_progress_bar():
+    import contextlib
+
+    from rnnkit import _compare
+
+    details = []
+
+    @contextlib.contextmanager
+    def step(label):
+        yield lambda detail: details.append((label, detail))
+
+    plan = _compare.plan(
+        models=["rnn"], cells=["simple"], horizons=[1], quick=False, epochs=2,
+        n_series=100, random_state=0,
+    )  # fmt: skip
+    _compare.run(plan, step)
+    assert details == [
+        ("rnn simple, 1 step ahead", "epoch 1/2"),
+        ("rnn simple, 1 step ahead", "epoch 2/2"),
+    ]
