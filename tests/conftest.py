@@ -13,12 +13,14 @@ def no_installed_plugins():
         yield
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def release_keras_state():
-    """Free the graphs TensorFlow keeps for every model a test built.
+    """Free the graphs TensorFlow keeps for every model a test module built.
 
     Without this, hundreds of tiny fits grow the process by gigabytes and make
-    its exit (one garbage collection over all of it) take minutes.
+    its exit (one garbage collection over all of it) take minutes. Once per
+    module: after every test, the clearing and the retracing it forces cost
+    more than they save.
     """
     yield
     if "keras" in sys.modules:
