@@ -24,13 +24,30 @@ def build_parser():
         prog="rnnkit",
         description="Recurrent-network forecasting with scikit-learn manners.",
     )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {__version__}"
-    )
+    parser.add_argument("--version", action=_ShowVersion)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for add_command in COMMANDS:
         add_command(subparsers)
     return parser
+
+
+class _ShowVersion(argparse.Action):
+    """``--version``: rnnkit's version and the Keras backend it would run on."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            help="show rnnkit's version and the Keras backend it runs on, and exit",
+        )
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from ._backends import describe_backend
+
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        print(f"rnnkit {__version__} ({describe_backend()})")
+        parser.exit()
 
 
 def main(argv=None):
@@ -255,6 +272,7 @@ def add_plugins(subparsers):
 def run_plugins(args):
     import json
 
+    from ._backends import describe_backend
     from .plugins import list_cells
 
     cells = list_cells()
@@ -262,6 +280,7 @@ def run_plugins(args):
         listing = [{"cell": name, **info._asdict()} for name, info in cells.items()]
         print(json.dumps(listing, indent=2))
         return 0
+    print(f"{describe_backend()}\n")
     rows = [("cell", "distribution", "version", "description")]
     rows += [(name, *info) for name, info in cells.items()]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]

@@ -7,6 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ._backends import predict_jit_compile, training_jit_compile
 from ._base import BaseForecaster
 from ._batches import window_batches
 from ._cells import recurrent_layers, resolve_cell
@@ -22,9 +23,6 @@ OPTIMIZERS = {
     "sgd": "SGD",
 }
 LOSSES = {"mse", "mae", "huber", "log_cosh"}
-# Below this many optimizer steps, XLA's compile time (a few seconds) costs
-# more than its faster steps save (measured on the seed's networks, 2 cores).
-XLA_MIN_UPDATES = 1_000
 # predict runs the network on blocks of exactly this many windows (the last
 # block padded): float32 kernels round differently for different batch shapes,
 # and a window's forecast must not depend on which other windows came with it.
@@ -108,9 +106,7 @@ class BaseNeuralForecaster(BaseForecaster):
                 callbacks=self._callbacks(keras, valid is not None),
                 verbose=self.verbose,
             )
-        # Predict with a plain compiled graph: XLA would recompile for every
-        # new batch shape, which costs seconds for a one-window forecast.
-        self.model_.jit_compile = False
+        self.model_.jit_compile = predict_jit_compile(keras)
         self._record_history(history.history, warm)
 
     def _training_batch(self, X, Y):
@@ -231,9 +227,6 @@ class BaseNeuralForecaster(BaseForecaster):
     def _compile(self, keras, model, n_train):
         optimizer = getattr(keras.optimizers, OPTIMIZERS[self.optimizer])
         n_updates = self.epochs * -(-n_train // self.batch_size)
-        jit = self.jit_compile
-        if jit == "auto":
-            jit = n_updates >= XLA_MIN_UPDATES
         learning_rate = self.learning_rate
         if self.learning_rate_schedule == "cosine":
             learning_rate = keras.optimizers.schedules.CosineDecay(
@@ -242,7 +235,7 @@ class BaseNeuralForecaster(BaseForecaster):
         model.compile(
             optimizer=optimizer(learning_rate=learning_rate),
             loss=self._loss(keras),
-            jit_compile=jit,
+            jit_compile=training_jit_compile(keras, self.jit_compile, n_updates),
         )
 
     def _callbacks(self, keras, has_validation):
@@ -301,6 +294,7 @@ class BaseNeuralForecaster(BaseForecaster):
             keras = import_keras()
             self.model_ = self._build_network(keras, *self._window_shape3)
             self.model_.set_weights(weights)
+            self.model_.jit_compile = predict_jit_compile(keras)
 
     def _check_cell_installed(self):
         """Name the distribution to install when this model's cell is missing."""

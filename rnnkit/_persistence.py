@@ -27,6 +27,7 @@ import numpy as np
 import sklearn
 from sklearn.utils.validation import check_is_fitted
 
+from ._backends import backend_name, predict_jit_compile
 from ._keras import import_keras
 from ._linear import LinearForecaster
 from ._naive import NaiveForecaster
@@ -246,7 +247,9 @@ def _versions(neural):
         "tensorflow": installed("tensorflow", "tensorflow-cpu"),
     }
     if neural:
-        versions["keras_backend"] = import_keras().backend.backend()
+        backend = backend_name(import_keras())
+        versions["keras_backend"] = backend
+        versions.setdefault(backend, installed(backend))
     return versions
 
 
@@ -697,7 +700,7 @@ def _load_network(data, estimator, allowed):
             model = keras.saving.load_model(path, compile=False, safe_mode=True)
         except Exception as error:
             raise _refused(f"Keras could not build its network: {error}") from error
-    model.jit_compile = False  # predict with a plain graph, as after fit
+    model.jit_compile = predict_jit_compile(keras)  # as after fit
     found, width = (
         tuple(model.input_shape),
         estimator._forecast_width(model.output_shape),

@@ -50,8 +50,12 @@ class RNNForecaster(BaseNeuralForecaster):
         standard deviation, ``"window"`` relative to each window's last value
         (for series that drift out of their training range), ``None`` not at all.
     jit_compile : "auto" or bool, default="auto"
-        Train with XLA. ``"auto"`` uses it when training is long enough
-        (1,000 optimizer steps or more) to repay its compile time.
+        Compile training with XLA. ``"auto"`` picks the Keras backend's fastest
+        mode: on TensorFlow, XLA once training is long enough (1,000 optimizer
+        steps or more) to repay its compile time; on JAX, always (``jax.jit``
+        is XLA, and JAX without it runs op by op); on PyTorch, never. ``True``
+        and ``False`` are passed to Keras as they are. See "Choosing a
+        backend" in the docs.
     warm_start : bool, default=False
         Keep training the fitted network on the next ``fit`` instead of
         starting anew (same window shape and horizon needed).

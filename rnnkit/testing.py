@@ -240,7 +240,6 @@ def _tiny_params(cell, cell_kwargs):
         "units": (UNITS, 2),
         "epochs": 1,
         "batch_size": 16,
-        "jit_compile": False,
         "random_state": 0,
     }
 

@@ -1,5 +1,6 @@
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -62,11 +63,27 @@ def holdout_scores(out):
 # --- the command itself ----------------------------------------------------------
 
 
-def test_cli_version(capsys):
+def test_cli_version_names_keras_and_its_backend(capsys):
+    import keras
+
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])
     assert exit_info.value.code == 0
-    assert capsys.readouterr().out.strip() == f"rnnkit {rnnkit.__version__}"
+    backend = keras.backend.backend()
+    assert capsys.readouterr().out.startswith(
+        f"rnnkit {rnnkit.__version__} (Keras {keras.__version__}, backend {backend} "
+    )
+
+
+def test_cli_version_follows_keras_backend_variable():
+    out = subprocess.run(
+        [sys.executable, "-m", "rnnkit", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "KERAS_BACKEND": "numpy"},
+    )
+    assert "backend numpy " in out.stdout
 
 
 def test_cli_runs_as_module():
@@ -265,7 +282,9 @@ def test_forecast_default_n_steps_is_a_tenth_within_2_and_50(n_values, n_steps):
 
 def test_plugins_lists_cells_as_table_and_json(capsys):
     assert main(["plugins"]) == 0
-    table = capsys.readouterr().out.splitlines()
+    heading, blank, *table = capsys.readouterr().out.splitlines()
+    assert heading.startswith("Keras ") and " backend " in heading
+    assert blank == ""
     assert table[0].split() == ["cell", "distribution", "version", "description"]
     assert [line.split()[0] for line in table[1:]] == ["gru", "lstm", "simple"]
     assert main(["plugins", "--json"]) == 0

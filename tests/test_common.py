@@ -1,6 +1,6 @@
 """scikit-learn's own estimator checks, over every rnnkit forecaster.
 
-The neural forecasters run with tiny settings (2 units, 1 epoch, no XLA) so the
+The neural forecasters run with tiny settings (2 units, 1 epoch) so the
 whole suite fits in CI's time; the checks exercise the estimator contract, not
 the quality of the forecasts. (The encoder-decoder architecture shares every
 code path the checks exercise but the network; tests/test_seq2seq.py covers it.)
@@ -10,7 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from rnnkit import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
 
-TINY = {"units": 2, "epochs": 1, "jit_compile": False, "random_state": 0}
+TINY = {"units": 2, "epochs": 1, "random_state": 0}
 
 ESTIMATORS = [
     NaiveForecaster(),

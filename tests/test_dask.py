@@ -16,7 +16,7 @@ def test_dask_search_scores_equal_serial():
 
     def search(n_jobs):
         return GridSearchCV(
-            RNNForecaster(epochs=1, jit_compile=False, random_state=0),
+            RNNForecaster(epochs=1, random_state=0),
             {"units": [2, 3], "cell": ["simple", "gru"]},
             cv=window_split(n_steps=10, horizon=2, n_splits=2),
             n_jobs=n_jobs,

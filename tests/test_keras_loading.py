@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 
 def _run(code, **env):
     import os
@@ -41,3 +43,18 @@ def test_worker_thread_share_sizes_tensorflow_pools():
     )
     result = _run(code, OMP_NUM_THREADS="1", KERAS_BACKEND="tensorflow")
     assert result.stdout.split() == ["1", "1"], result.stderr
+
+
+def test_backend_chosen_after_import_rnnkit_is_the_one_used():
+    """Keras loads on first use, so a notebook may pick the backend late."""
+    pytest.importorskip("jax")
+    code = (
+        "import os, sys\n"
+        "import numpy as np\n"
+        "from rnnkit import RNNForecaster\n"
+        "os.environ['KERAS_BACKEND'] = 'jax'\n"
+        "RNNForecaster(units=2, epochs=1).fit(np.ones((8, 4)), np.ones(8))\n"
+        "print(sys.modules['keras'].backend.backend())\n"
+    )
+    result = _run(code, KERAS_BACKEND="tensorflow")
+    assert result.stdout.split()[-1:] == ["jax"], result.stderr[-2000:]

@@ -13,7 +13,7 @@ from rnnkit import RNNForecaster, Seq2SeqForecaster
 from rnnkit.datasets import load_two_sines
 
 NEURAL = [RNNForecaster, Seq2SeqForecaster]
-TINY = {"units": 4, "epochs": 2, "jit_compile": False}
+TINY = {"units": 4, "epochs": 2}
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,6 @@ def test_neural_early_stopping_stops(small):
         early_stopping=True,
         patience=1,
         validation_fraction=0.2,
-        jit_compile=False,
         random_state=0,
     ).fit(small.X_train, small.y_train)
     assert len(model.history_["loss"]) < 50
@@ -166,7 +165,6 @@ def test_neural_divergence_raises_clear_error(small):
         learning_rate=1e12,
         scaler=None,
         cell_kwargs={"activation": "relu"},
-        jit_compile=False,
         random_state=0,
     )
     with pytest.raises(FloatingPointError, match=r"Training diverged.*learning_rate"):
@@ -182,7 +180,7 @@ def test_neural_cells_map_to_keras_fused_layers(cell, small):
         "lstm": keras.layers.LSTM,
         "gru": keras.layers.GRU,
     }
-    model = RNNForecaster(cell=cell, units=(3, 2), epochs=1, jit_compile=False).fit(
+    model = RNNForecaster(cell=cell, units=(3, 2), epochs=1).fit(
         small.X_train, small.y_train
     )
     recurrent = [
@@ -193,9 +191,9 @@ def test_neural_cells_map_to_keras_fused_layers(cell, small):
 
 
 def test_neural_cell_kwargs_reach_the_layer(small):
-    model = RNNForecaster(
-        units=2, epochs=1, cell_kwargs={"activation": "relu"}, jit_compile=False
-    ).fit(small.X_train, small.y_train)
+    model = RNNForecaster(units=2, epochs=1, cell_kwargs={"activation": "relu"}).fit(
+        small.X_train, small.y_train
+    )
     assert model.model_.layers[0].activation.__name__ == "relu"
 
 
@@ -207,7 +205,7 @@ def test_neural_window_scaling_handles_series_far_from_zero():
 
     X, y = make_windows(series, n_steps=24)
     X_train, y_train, X_test, y_test = X[:500], y[:500], X[-100:], y[-100:]
-    params = {"units": 8, "epochs": 15, "jit_compile": False, "random_state": 0}
+    params = {"units": 8, "epochs": 15, "random_state": 0}
     window = RNNForecaster(scaler="window", **params).fit(X_train, y_train)
     error = np.mean((window.predict(X_test) - y_test) ** 2)
     naive = np.mean((X_test[:, -1] - y_test) ** 2)
@@ -226,7 +224,6 @@ def test_neural_fit_streams_batches_from_window_views():
         units=2,
         epochs=1,
         batch_size=4096,
-        jit_compile=False,
         warm_start=True,
         random_state=0,
     )

@@ -15,7 +15,7 @@ def small():
 
 def _search(small, n_jobs, grid=None):
     search = GridSearchCV(
-        RNNForecaster(epochs=1, jit_compile=False, random_state=0),
+        RNNForecaster(epochs=1, random_state=0),
         grid or {"units": [2, 3], "cell": ["simple", "gru"]},
         cv=window_split(n_steps=10, horizon=2, n_splits=2),
         n_jobs=n_jobs,
@@ -42,7 +42,7 @@ def test_parallel_search_scores_equal_serial(small):
 
 def test_cross_validate_returns_estimators_that_predict_in_parent(small):
     results = cross_validate(
-        Seq2SeqForecaster(units=2, epochs=1, jit_compile=False, random_state=0),
+        Seq2SeqForecaster(units=2, epochs=1, random_state=0),
         small.X_train,
         small.y_train,
         cv=window_split(n_steps=10, horizon=2, n_splits=2),

@@ -15,7 +15,7 @@ from rnnkit import RNNForecaster, Seq2SeqForecaster, hookspecs, plugins
 from rnnkit.testing import check_cell, load_only
 from tests.plugin_factory import cell_plugin, make_distribution
 
-TINY = {"units": 3, "epochs": 1, "jit_compile": False, "random_state": 0}
+TINY = {"units": 3, "epochs": 1, "random_state": 0}
 
 
 @pytest.fixture

@@ -31,9 +31,9 @@ def test_seq2seq_uses_target_index_of_3d_windows():
     data = load_two_sines(horizon=2, n_series=200, n_steps=10)
     noise = np.random.default_rng(0).normal(size=data.X_train.shape)
     X = np.stack([noise, data.X_train], axis=-1)
-    model = Seq2SeqForecaster(
-        target_index=1, units=4, epochs=1, jit_compile=False, random_state=0
-    ).fit(X, data.y_train)
+    model = Seq2SeqForecaster(target_index=1, units=4, epochs=1, random_state=0).fit(
+        X, data.y_train
+    )
     assert model.predict(X[:5]).shape == (5, 2)
     with pytest.raises(ValueError, match="target_index must be less than"):
         Seq2SeqForecaster(target_index=2).fit(X, data.y_train)
@@ -41,7 +41,7 @@ def test_seq2seq_uses_target_index_of_3d_windows():
 
 def test_seq2seq_predict_returns_last_step_forecast():
     data = load_two_sines(horizon=4, n_series=100, n_steps=10)
-    model = Seq2SeqForecaster(units=3, epochs=1, jit_compile=False, random_state=0)
+    model = Seq2SeqForecaster(units=3, epochs=1, random_state=0)
     model.fit(data.X_train, data.y_train)
     scaled = model._scaling.transform(data.X_test[:, :, None])
     last_step = model.model_.predict_on_batch(scaled)[:, -1, :]
@@ -56,7 +56,6 @@ def test_seq2seq_encoder_decoder_unrolls_horizon_steps():
         cell="lstm",
         units=(4, 3),
         epochs=1,
-        jit_compile=False,
         random_state=0,
     ).fit(data.X_train, data.y_train)
     layer_names = [type(layer).__name__ for layer in model.model_.layers]

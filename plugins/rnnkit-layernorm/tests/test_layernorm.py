@@ -35,7 +35,6 @@ def test_cells_fit_predict_through_rnnkit(cell, forecaster):
         cell_kwargs={"epsilon": 1e-5},
         units=(4, 2),
         epochs=1,
-        jit_compile=False,
         random_state=0,
     )
     y_pred = model.fit(data.X_train, data.y_train).predict(data.X_test)

@@ -31,7 +31,6 @@ def test_cell_fit_predict_through_rnnkit(forecaster):
         cell_kwargs={"peephole_initializer": "zeros"},
         units=(4, 2),
         epochs=1,
-        jit_compile=False,
         random_state=0,
     )
     y_pred = model.fit(data.X_train, data.y_train).predict(data.X_test)

@@ -1,0 +1,89 @@
+"""What differs between Keras' backends, one function per concern.
+
+rnnkit builds its networks with the public ``keras`` and ``keras.ops`` APIs
+only, so they run unchanged on TensorFlow, JAX and PyTorch. The same Keras
+setting does not cost the same on each backend, though: ``jit_compile=True``
+means XLA on TensorFlow (worth its compile time only for long fits) but plain
+``jax.jit`` on JAX (its only compiled mode: without it JAX runs op by op) and
+``torch.compile`` on PyTorch. The functions here make those choices, so the
+estimators never branch on the backend themselves. rnnkit never changes the
+backend: Keras picks it from ``KERAS_BACKEND`` or its ``keras.json``.
+"""
+
+import os
+
+# TensorFlow's XLA compile (3-5 s for the seed's networks) pays for itself
+# from about this many optimizer steps on (benchmarks/README.md).
+XLA_MIN_UPDATES = 1_000
+
+
+def backend_name(keras):
+    """The name of the backend Keras runs on: "tensorflow", "jax" or "torch"."""
+    return keras.backend.backend()
+
+
+def training_jit_compile(keras, jit_compile, n_updates):
+    """The ``jit_compile`` to train with, given the estimator's parameter.
+
+    ``"auto"`` picks each backend's fastest mode for a fit of ``n_updates``
+    optimizer steps; ``True`` and ``False`` are passed to Keras as they are.
+    """
+    if jit_compile != "auto":
+        return jit_compile
+    backend = backend_name(keras)
+    if backend == "jax":
+        return True
+    if backend == "tensorflow":
+        return n_updates >= XLA_MIN_UPDATES
+    return False  # PyTorch: eager, as Keras itself defaults to there
+
+
+def predict_jit_compile(keras):
+    """The ``jit_compile`` a fitted or loaded network predicts with.
+
+    Predictions go through fixed-size blocks, so one compiled function serves
+    every call; but a one-window forecast must not wait seconds for XLA on
+    TensorFlow, whose plain graph is nearly as fast. On JAX the jitted
+    function is the fast one (0.2 ms against 4 ms on TensorFlow's graph).
+    """
+    return backend_name(keras) == "jax"
+
+
+def limit_threads(keras):
+    """Size TensorFlow's thread pools to this process's share of the cores.
+
+    joblib's process workers set ``OMP_NUM_THREADS`` to the cores each worker
+    may use, but TensorFlow sizes its pools from the machine's core count.
+    The pools can be sized only before TensorFlow runs its first operation;
+    in a process where it already has, this does nothing. JAX and PyTorch
+    are left to their own settings (``XLA_FLAGS``, ``torch.set_num_threads``).
+    """
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    if not threads.isdigit() or backend_name(keras) != "tensorflow":
+        return
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(int(threads))
+        tf.config.threading.set_inter_op_parallelism_threads(int(threads))
+    except RuntimeError:
+        pass  # TensorFlow already initialised its pools in this process.
+
+
+def describe_backend():
+    """One line naming Keras and its backend, with versions, for the CLI.
+
+    Imports Keras (and so its backend); says what to install if it is missing.
+    """
+    import importlib
+    import importlib.metadata
+
+    from ._keras import import_keras
+
+    try:
+        keras = import_keras()
+    except ImportError:
+        return "Keras not installed: pip install 'rnnkit[cpu]'"
+    backend = backend_name(keras)
+    version = getattr(importlib.import_module(backend), "__version__", "?")
+    return f"Keras {importlib.metadata.version('keras')}, backend {backend} {version}"
