@@ -36,7 +36,7 @@ from tests.plugin_factory import cell_plugin, make_distribution
 
 # Refitted and saved again in the fresh process (each fit costs seconds).
 REFIT = ("linear", "plugin")
-TINY = {"units": 2, "epochs": 1, "jit_compile": False, "random_state": 0}
+TINY = {"units": 2, "epochs": 1, "random_state": 0}
 
 
 def _run_python(code):
@@ -172,6 +172,68 @@ def test_load_in_fresh_process_predicts_identically_and_refits(
         X = np.load(tmp_path / f"{name}-X.npy")
         expected = np.load(tmp_path / f"{name}-refit.npy")
         np.testing.assert_array_equal(refit.predict(X), expected)
+
+
+NEURAL = ("rnn", "seq2seq_3d", "encdec", "plugin")
+OTHER_BACKEND = {"tensorflow": "jax", "jax": "tensorflow", "torch": "jax"}
+
+
+def _other_backend():
+    import importlib.util
+
+    import keras
+
+    other = OTHER_BACKEND.get(keras.backend.backend())
+    if other is None or importlib.util.find_spec(other) is None:
+        pytest.skip(f"needs the other Keras backend ({other}) installed")
+    return other
+
+
+def test_models_move_between_backends_with_the_same_forecasts(
+    fitted, saved, plugin_site, tmp_path
+):
+    """Saved files and pickles from this backend load on the other, and back."""
+    other = _other_backend()
+    for name in NEURAL:
+        estimator, X, y = fitted[name]
+        np.save(tmp_path / f"{name}-X.npy", np.asarray(X))
+        np.save(tmp_path / f"{name}-y.npy", np.asarray(y))
+        np.save(tmp_path / f"{name}-pred.npy", estimator.predict(X))
+        (tmp_path / f"{name}.pkl").write_bytes(pickle.dumps(estimator))
+    code = textwrap.dedent(f"""
+        import json, os, pathlib, pickle, warnings
+        import numpy as np
+        from rnnkit._persistence import load, save
+        warnings.simplefilter("ignore")
+        out, results = pathlib.Path({str(tmp_path)!r}), {{}}
+        for name, path in { ({k: str(saved[k]) for k in NEURAL})!r}.items():
+            X, y = np.load(out / f"{{name}}-X.npy"), np.load(out / f"{{name}}-y.npy")
+            expected = np.load(out / f"{{name}}-pred.npy")
+            loaded = load(path)
+            unpickled = pickle.loads((out / f"{{name}}.pkl").read_bytes())
+            results[name] = [
+                float(np.max(np.abs(model.predict(X) - expected)))
+                for model in (loaded, unpickled)
+            ]
+            loaded.fit(X, y)
+            save(loaded, out / f"{{name}}-other.rnnkit")
+            np.save(out / f"{{name}}-other.npy", loaded.predict(X))
+        import keras
+        print(json.dumps([keras.backend.backend(), results]))
+    """)
+    environment = {**os.environ, "KERAS_BACKEND": other, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    backend, errors = json.loads(result.stdout.strip().splitlines()[-1])
+    assert backend == other
+    for name in NEURAL:
+        assert max(errors[name]) < 1e-5, (name, errors[name])
+        X = np.load(tmp_path / f"{name}-X.npy")
+        back = load(tmp_path / f"{name}-other.rnnkit")
+        expected = np.load(tmp_path / f"{name}-other.npy")
+        np.testing.assert_allclose(back.predict(X), expected, rtol=1e-5, atol=1e-6)
 
 
 def test_save_and_load_without_a_network_do_not_import_keras(saved, tmp_path):
