@@ -11,6 +11,9 @@ backend: Keras picks it from ``KERAS_BACKEND`` or its ``keras.json``.
 """
 
 import os
+import random
+
+import numpy as np
 
 # TensorFlow's XLA compile (3-5 s for the seed's networks) pays for itself
 # from about this many optimizer steps on (benchmarks/README.md).
@@ -47,6 +50,27 @@ def predict_jit_compile(keras):
     function is the fast one (0.2 ms against 4 ms on TensorFlow's graph).
     """
     return backend_name(keras) == "jax"
+
+
+def set_random_seed(keras, seed):
+    """Seed Python, NumPy and the backend, as ``keras.utils.set_random_seed`` does.
+
+    Keras' function also seeds TensorFlow whenever it is installed, for
+    ``tf.data`` pipelines, and so imports it (3 s, and its memory) into a JAX
+    or PyTorch process that never uses it. rnnkit feeds Keras through a
+    ``PyDataset``, and its layers draw their seeds from Python's generator, so
+    on those backends Python, NumPy and PyTorch's generators are all it needs.
+    """
+    backend = backend_name(keras)
+    if backend == "tensorflow":
+        keras.utils.set_random_seed(seed)
+        return
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (the global RNG Keras' code draws from)
+    if backend == "torch":
+        import torch
+
+        torch.manual_seed(seed)
 
 
 def limit_threads(keras):

@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._backends import predict_jit_compile, training_jit_compile
+from ._backends import predict_jit_compile, set_random_seed, training_jit_compile
 from ._base import BaseForecaster
 from ._batches import window_batches
 from ._cells import recurrent_layers, resolve_cell
@@ -239,7 +239,12 @@ class BaseNeuralForecaster(BaseForecaster):
         )
 
     def _callbacks(self, keras, has_validation):
-        callbacks = [keras.callbacks.TerminateOnNaN()]
+        # Only epoch-level callbacks: one with a per-batch hook (Keras'
+        # TerminateOnNaN) makes Keras wait for every step's loss, which stops
+        # JAX and GPUs from queueing the next step while Python cuts its batch.
+        callbacks = [
+            keras.callbacks.LambdaCallback(on_epoch_end=self._stop_if_diverged)
+        ]
         reporter = getattr(self, "_epoch_reporter", None)
         if reporter is not None:  # set by `rnnkit compare` for its progress bar
             callbacks.append(
@@ -256,6 +261,11 @@ class BaseNeuralForecaster(BaseForecaster):
                 )
             )
         return callbacks
+
+    def _stop_if_diverged(self, epoch, logs):
+        """Stop at the end of an epoch whose loss is not finite (see below)."""
+        if not np.isfinite(logs.get("loss", 0.0)):
+            self.model_.stop_training = True
 
     def _record_history(self, history, warm):
         losses = history.get("loss", [])
@@ -332,7 +342,7 @@ def _seeded(keras, random_state):
     seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
     python_state = random.getstate()
     numpy_state = np.random.get_state()  # noqa: NPY002 (the caller's global RNG)
-    keras.utils.set_random_seed(seed)
+    set_random_seed(keras, seed)
     try:
         yield seed
     finally:
