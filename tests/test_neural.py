@@ -237,4 +237,7 @@ def test_neural_fit_streams_batches_from_window_views():
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     # NumPy's allocations peak at a few batches, not at the series' windows.
-    assert peak < materialised / 20, (peak, materialised)
+    # A few: on JAX, asynchronous dispatch lets Keras cut the next batches
+    # while earlier steps still hold theirs (measured up to 3 batches of 4,096,
+    # 27 MB, against 0.85 of a batch on TensorFlow); the bound is about 5 batches.
+    assert peak < materialised / 10, (peak, materialised)
