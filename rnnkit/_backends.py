@@ -20,11 +20,6 @@ import numpy as np
 XLA_MIN_UPDATES = 1_000
 
 
-def backend_name(keras):
-    """The name of the backend Keras runs on: "tensorflow", "jax" or "torch"."""
-    return keras.backend.backend()
-
-
 def training_jit_compile(keras, jit_compile, n_updates):
     """The ``jit_compile`` to train with, given the estimator's parameter.
 
@@ -33,7 +28,7 @@ def training_jit_compile(keras, jit_compile, n_updates):
     """
     if jit_compile != "auto":
         return jit_compile
-    backend = backend_name(keras)
+    backend = keras.backend.backend()
     if backend == "jax":
         return True
     if backend == "tensorflow":
@@ -49,7 +44,7 @@ def predict_jit_compile(keras):
     TensorFlow, whose plain graph is nearly as fast. On JAX the jitted
     function is the fast one (0.2 ms against 4 ms on TensorFlow's graph).
     """
-    return backend_name(keras) == "jax"
+    return keras.backend.backend() == "jax"
 
 
 def set_random_seed(keras, seed):
@@ -61,7 +56,7 @@ def set_random_seed(keras, seed):
     ``PyDataset``, and its layers draw their seeds from Python's generator, so
     on those backends Python, NumPy and PyTorch's generators are all it needs.
     """
-    backend = backend_name(keras)
+    backend = keras.backend.backend()
     if backend == "tensorflow":
         keras.utils.set_random_seed(seed)
         return
@@ -83,7 +78,7 @@ def limit_threads(keras):
     are left to their own settings (``XLA_FLAGS``, ``torch.set_num_threads``).
     """
     threads = os.environ.get("OMP_NUM_THREADS", "")
-    if not threads.isdigit() or backend_name(keras) != "tensorflow":
+    if not threads.isdigit() or keras.backend.backend() != "tensorflow":
         return
     import tensorflow as tf
 
@@ -100,7 +95,6 @@ def describe_backend():
     Imports Keras (and so its backend); says what to install if it is missing.
     """
     import importlib
-    import importlib.metadata
 
     from ._keras import import_keras
 
@@ -108,6 +102,6 @@ def describe_backend():
         keras = import_keras()
     except ImportError:
         return "Keras not installed: pip install 'rnnkit[cpu]'"
-    backend = backend_name(keras)
+    backend = keras.backend.backend()
     version = getattr(importlib.import_module(backend), "__version__", "?")
-    return f"Keras {importlib.metadata.version('keras')}, backend {backend} {version}"
+    return f"Keras {keras.__version__}, backend {backend} {version}"

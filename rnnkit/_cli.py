@@ -45,20 +45,20 @@ class _ShowVersion(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):
         from ._backends import describe_backend
 
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         print(f"rnnkit {__version__} ({describe_backend()})")
         parser.exit()
 
 
 def main(argv=None):
     """Run the command line; return the exit status."""
+    # TensorFlow's start-up chatter is noise on a command line (--version
+    # loads Keras while the arguments are parsed).
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
         parser.print_help()
         return 0
-    # TensorFlow's start-up chatter is noise on a command line.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         return args.run(args) or 0
     except UsageError as error:

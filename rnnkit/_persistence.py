@@ -27,7 +27,7 @@ import numpy as np
 import sklearn
 from sklearn.utils.validation import check_is_fitted
 
-from ._backends import backend_name, predict_jit_compile
+from ._backends import predict_jit_compile
 from ._keras import import_keras
 from ._linear import LinearForecaster
 from ._naive import NaiveForecaster
@@ -247,7 +247,7 @@ def _versions(neural):
         "tensorflow": installed("tensorflow", "tensorflow-cpu"),
     }
     if neural:
-        backend = backend_name(import_keras())
+        backend = import_keras().backend.backend()
         versions["keras_backend"] = backend
         versions.setdefault(backend, installed(backend))
     return versions

@@ -75,26 +75,25 @@ def test_cli_version_names_keras_and_its_backend(capsys):
     )
 
 
-def test_cli_version_follows_keras_backend_variable():
-    out = subprocess.run(
-        [sys.executable, "-m", "rnnkit", "--version"],
+def _run_module(*args, **env):
+    """``python -m rnnkit ARGS`` in a fresh process; its standard output."""
+    return subprocess.run(
+        [sys.executable, "-m", "rnnkit", *args],
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "KERAS_BACKEND": "numpy"},
-    )
-    assert "backend numpy " in out.stdout
+        env={**os.environ, **env},
+    ).stdout
+
+
+def test_cli_version_follows_keras_backend_variable():
+    assert "backend numpy " in _run_module("--version", KERAS_BACKEND="numpy")
 
 
 def test_cli_runs_as_module():
-    out = subprocess.run(
-        [sys.executable, "-m", "rnnkit", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert out.stdout.startswith("usage: rnnkit")
-    assert "compare" in out.stdout and "forecast" in out.stdout
+    out = _run_module("--help")
+    assert out.startswith("usage: rnnkit")
+    assert "compare" in out and "forecast" in out
 
 
 def test_cli_without_command_prints_help(capsys):
