@@ -51,9 +51,6 @@ class _ShowVersion(argparse.Action):
 
 def main(argv=None):
     """Run the command line; return the exit status."""
-    # TensorFlow's start-up chatter is noise on a command line (--version
-    # loads Keras while the arguments are parsed).
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):

@@ -11,7 +11,7 @@ from ._backends import predict_jit_compile, set_random_seed, training_jit_compil
 from ._base import BaseForecaster
 from ._batches import window_batches
 from ._cells import recurrent_layers, resolve_cell
-from ._keras import import_keras
+from ._keras import import_keras, quiet_keras_calls
 from ._scaling import WindowScaling
 from ._sklearn_compat import Interval, StrOptions
 
@@ -64,6 +64,7 @@ class BaseNeuralForecaster(BaseForecaster):
         "verbose": ["verbose"],
     }
 
+    @quiet_keras_calls
     def _fit(self, X, Y):
         self._check_params_before_training(len(X))
         keras = import_keras()
@@ -115,6 +116,7 @@ class BaseNeuralForecaster(BaseForecaster):
         targets = self._training_targets(X_scaled, self._scaling.transform_target(Y, X))
         return X_scaled, targets
 
+    @quiet_keras_calls
     def _predict(self, X):
         # Copy each block's forecast so the network's full output (for seq2seq,
         # every step's) is freed block by block: memory grows with the result.

@@ -22,6 +22,7 @@ import pluggy
 
 from . import _default_cells, hookspecs
 from ._cells import BUILTIN_DISTRIBUTION, CellRegistry, RegisteredCell
+from ._keras import quiet_tensorflow_startup
 
 ENTRY_POINT_GROUP = "rnnkit"
 LOAD_ENV = "RNNKIT_LOAD_PLUGINS"
@@ -75,8 +76,9 @@ def _load():
             manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
             manager.add_hookspecs(hookspecs)
             manager.register(_default_cells, name=BUILTIN_DISTRIBUTION)
-            for entry_point in _selected_entry_points():
-                _register_entry_point(manager, entry_point)
+            with quiet_tensorflow_startup():  # plugins may import Keras
+                for entry_point in _selected_entry_points():
+                    _register_entry_point(manager, entry_point)
             _loaded = manager, _collect_cells(manager)
         return _loaded
 

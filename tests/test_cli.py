@@ -90,6 +90,18 @@ def test_cli_version_follows_keras_backend_variable():
     assert "backend numpy " in _run_module("--version", KERAS_BACKEND="numpy")
 
 
+def test_cli_prints_no_tensorflow_startup_lines():
+    environment = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "rnnkit", "--version"],
+        capture_output=True,
+        text=True,
+        env={**environment, "KERAS_BACKEND": "tensorflow"},
+    )
+    assert "backend tensorflow" in result.stdout
+    assert result.stderr == ""
+
+
 def test_cli_runs_as_module():
     out = _run_module("--help")
     assert out.startswith("usage: rnnkit")

@@ -1,14 +1,16 @@
 """Keras is loaded on first use, with a clear error and sane thread pools."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _run(code, **env):
-    import os
-
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -61,3 +63,65 @@ def test_backend_chosen_after_import_rnnkit_is_the_one_used():
     )
     result = _run(code, KERAS_BACKEND="tensorflow")
     assert result.stdout.split()[-2:] == ["jax", "False"], result.stderr[-2000:]
+
+
+def test_fit_predict_score_search_print_nothing_on_stderr():
+    """No TensorFlow start-up lines, no retracing warnings: stderr stays empty.
+
+    A subprocess, so that TensorFlow's C++ log (written straight to file
+    descriptor 2) is captured, and with ``TF_CPP_MIN_LOG_LEVEL`` unset, as a
+    user has it. Keras' retracing warning needs five models' predictions.
+    """
+    code = (
+        "import numpy as np\n"
+        "from sklearn.model_selection import cross_val_score\n"
+        "from rnnkit import RNNForecaster, Seq2SeqForecaster, make_windows\n"
+        "from rnnkit import window_split\n"
+        "X, y = make_windows(np.sin(np.arange(80) / 4), n_steps=6, horizon=2)\n"
+        "for units in (1, 2, 3):\n"
+        "    model = RNNForecaster(units=units, epochs=1).fit(X, y)\n"
+        "    model.predict(X[:2]), model.score(X, y)\n"
+        "seq2seq = Seq2SeqForecaster(units=2, epochs=1).fit(X, y)\n"
+        "for start in range(3):\n"
+        "    seq2seq.score(X[start:], y[start:])\n"
+        "cv = window_split(n_steps=6, horizon=2, n_splits=3)\n"
+        "cross_val_score(RNNForecaster(units=2, epochs=1), X, y, cv=cv)\n"
+        "print('done')\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+    )
+    assert result.stdout == "done\n", result.stderr[-2000:]
+    assert result.stderr == ""
+
+
+def test_retracing_warning_dropped_only_inside_rnnkit_calls():
+    import logging
+
+    from rnnkit._keras import _RetracingFilter, quiet_keras_calls
+
+    record = logging.LogRecord(
+        "tensorflow", logging.WARNING, "", 0, "5 out of the last 6 calls to "
+        "<function f> triggered tf.function retracing. Tracing is expensive",
+        None, None,
+    )  # fmt: skip
+    kept = _RetracingFilter().filter
+    assert kept(record)
+    assert not quiet_keras_calls(kept)(record)
+    other = logging.LogRecord("tensorflow", 30, "", 0, "other", None, None)
+    assert quiet_keras_calls(kept)(other)
+
+
+def test_tensorflow_startup_quieting_leaves_users_setting_alone(monkeypatch):
+    from rnnkit._keras import quiet_tensorflow_startup
+
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    with quiet_tensorflow_startup():
+        pass
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
