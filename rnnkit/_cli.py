@@ -19,8 +19,15 @@ class UsageError(Exception):
     """A mistake in the command line or its input: one line on stderr, exit 2."""
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, reporting its own errors as one line, like rnnkit's."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see `{self.prog} --help`).")
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="rnnkit",
         description="Recurrent-network forecasting with scikit-learn manners.",
     )
@@ -52,11 +59,11 @@ class _ShowVersion(argparse.Action):
 def main(argv=None):
     """Run the command line; return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not hasattr(args, "run"):
-        parser.print_help()
-        return 0
     try:
+        args = parser.parse_args(argv)
+        if not hasattr(args, "run"):
+            parser.print_help()
+            return 0
         return args.run(args) or 0
     except UsageError as error:
         print(f"rnnkit: error: {error}", file=sys.stderr)
@@ -164,7 +171,7 @@ def add_forecast(subparsers):
         "forecast",
         help="forecast the next values of a series in a CSV file",
         description=(
-            "Forecast a column of a CSV file. The last 20%% of the series is held "
+            "Forecast a column of a CSV file. The last 20% of the series is held "
             "out to measure each model's error beside the naive forecast's; the "
             "chosen model is then refit on the whole series and forecasts the "
             "next --horizon values."
@@ -353,6 +360,16 @@ def _check_directory(path, option):
 def _note(message, quiet):
     if not quiet:
         print(message, file=sys.stderr)
+
+
+def report_epochs(estimator, report):
+    """Show a neural estimator's epochs through ``report`` (the progress bar).
+
+    rnnkit's own hook into the neural fit loop, not a parameter: a progress
+    bar is no part of the model. Other estimators ignore it.
+    """
+    estimator._epoch_reporter = lambda done, total: report(f"epoch {done}/{total}")
+    return estimator
 
 
 @contextlib.contextmanager

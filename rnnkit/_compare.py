@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._cli import UsageError
+from ._cli import UsageError, report_epochs
 from ._version import __version__
 
 MODELS = ("naive", "linear", "rnn", "seq2seq")
@@ -276,10 +276,7 @@ def _estimator(run_, plan):
 
 
 def _fit_and_score(run_, data, plan, report):
-    estimator = _estimator(run_, plan)
-    # rnnkit's own hook into the neural fit loop (not a parameter: a progress
-    # bar is no part of the model).
-    estimator._epoch_reporter = lambda done, total: report(f"epoch {done}/{total}")
+    estimator = report_epochs(_estimator(run_, plan), report)
     start = time.perf_counter()
     estimator.fit(data.X_train, data.y_train)
     seconds = time.perf_counter() - start

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._cli import UsageError
+from ._cli import UsageError, report_epochs
 
 MODELS = ("naive", "linear", "rnn", "seq2seq")
 NEURAL = ("rnn", "seq2seq")
@@ -87,6 +87,7 @@ def read_series(path, column=None, time_column=None):
             f"column {column!r} of {path} is not numeric: line {row + 2} holds "
             f"{frame[column].iloc[row]!r}; choose a numeric column with --column."
         )
+    _check_finite(values, frame[column], column, path)
     series = Series(values=None, name=column, path=path, time_name=time_column)
     if time_column is not None:
         times = _parse_times(frame[time_column], time_column, path)
@@ -97,6 +98,11 @@ def read_series(path, column=None, time_column=None):
     if not keep.any():
         raise UsageError(f"column {column!r} of {path} holds no numbers.")
     first, last = np.flatnonzero(keep)[[0, -1]]
+    if first > 0 or last < len(values) - 1:
+        series.notes.append(
+            f"dropped {first} row(s) at the start and {len(values) - 1 - last} "
+            f"at the end where {column!r} is blank"
+        )
     values = values.iloc[first : last + 1]
     n_missing = int(values.isna().sum())
     if n_missing:
@@ -106,6 +112,8 @@ def read_series(path, column=None, time_column=None):
         )
     series.values = values.to_numpy(dtype=np.float64)
     series.times = None if times is None else times[first : last + 1]
+    if series.times is not None:
+        series.notes += _gap_notes(series.times, time_column)
     return series
 
 
@@ -173,8 +181,8 @@ def run(plan, step):
     test = slice(plan.holdout_start - n_steps, None)
     scores, holdout, seconds = {}, {}, {}
     for name in plan.candidates:
-        with step(f"{_label(name, plan)}: holdout fit"):
-            estimator = _estimator(name, plan)
+        with step(f"{_label(name, plan)}: holdout fit") as report:
+            estimator = report_epochs(_estimator(name, plan), report)
             start = time.perf_counter()
             estimator.fit(X[train], y[train])
             seconds[name] = time.perf_counter() - start
@@ -183,8 +191,8 @@ def run(plan, step):
         # Non-overlapping forecasts across the holdout, for the plot.
         holdout[name] = forecast[::horizon].ravel()[: plan.n_holdout]
     chosen = plan.model if plan.model != "auto" else min(scores, key=scores.get)
-    with step(f"{_label(chosen, plan)}: refit on the whole series"):
-        estimator = _estimator(chosen, plan).fit(X, y)
+    with step(f"{_label(chosen, plan)}: refit on the whole series") as report:
+        estimator = report_epochs(_estimator(chosen, plan), report).fit(X, y)
         future = estimator.predict(values[None, -n_steps:]).reshape(horizon)
     return Result(plan, scores, chosen, holdout[chosen], future, seconds)
 
@@ -251,6 +259,49 @@ def _choose_column(frame, path, column, time_column):
             f"name the one to forecast with --column (columns: {listing})."
         )
     return numeric[0]
+
+
+def _check_finite(values, raw, column, path):
+    infinite = np.isinf(values.to_numpy(dtype=np.float64))
+    if infinite.any():
+        row = int(np.flatnonzero(infinite)[0])
+        text = raw.iloc[row]
+        text = repr(text) if isinstance(text, str) else str(float(text))
+        raise UsageError(
+            f"column {column!r} of {path} holds an infinite value: line {row + 2} "
+            f"holds {text}; correct it, or leave it blank to have it interpolated."
+        )
+
+
+def _gap_notes(times, name):
+    """A note when the times skip steps: the models take the rows as evenly spaced."""
+    pd = _import_pandas()
+    if len(times) < 3:
+        return []
+    if isinstance(times, pd.DatetimeIndex):
+        freq = _infer_freq(times)
+        if freq is not None:
+            expected = pd.date_range(times[0], times[-1], freq=freq)
+            missing = expected.difference(times)
+            if len(missing) == 0:
+                return []
+            return [
+                f"{len(missing)} time(s) missing from {name!r} at its frequency "
+                f"{freq}, the first {_format_time(missing[0])}; the rows are "
+                "used as if evenly spaced"
+            ]
+        steps = np.diff(times.asi8)
+    else:
+        steps = np.diff(np.asarray(times, dtype=np.float64))
+    step = np.median(steps)
+    gaps = np.flatnonzero(steps > 1.5 * step)
+    if len(gaps) == 0:
+        return []
+    return [
+        f"{len(gaps)} gap(s) in {name!r} longer than its usual step, the first "
+        f"after {_format_time(times[gaps[0]])}; the rows are used as if evenly "
+        "spaced"
+    ]
 
 
 def _parse_times(raw, name, path):

@@ -279,6 +279,74 @@ def test_forecast_refuses_bad_input(capsys, co2_csv, argv, fragment):
     assert out == ""
 
 
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        ([], "the following arguments are required: FILE.csv (see `rnnkit forecast "),
+        (["{csv}", "--horizon", "0"], "expected a positive integer, got '0' (see"),
+        (["{csv}", "--epochs", "many"], "--epochs: expected a positive integer"),
+        (["{csv}", "--magic"], "unrecognized arguments: --magic (see `rnnkit "),
+    ],
+)
+def test_forecast_argparse_errors_are_one_line(capsys, co2_csv, argv, fragment):
+    argv = [str(co2_csv) if arg == "{csv}" else arg for arg in argv]
+    status, out, err = run_cli(capsys, "forecast", *argv)
+    assert_one_line_error(status, err, fragment, "--help`).")
+    assert out == ""
+
+
+def test_cli_unknown_command_is_one_line(capsys):
+    status, _, err = run_cli(capsys, "magic")
+    assert_one_line_error(status, err, "invalid choice: 'magic'", "`rnnkit --help`")
+
+
+def test_forecast_help_shows_a_plain_percent(capsys):
+    with pytest.raises(SystemExit):
+        main(["forecast", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "The last 20% of the series" in out
+    assert "%%" not in out
+
+
+@pytest.mark.parametrize("value, shown", [("inf", "inf"), ("-Infinity", "-inf")])
+def test_forecast_refuses_an_infinite_value(capsys, tmp_path, value, shown):
+    path = tmp_path / "inf.csv"
+    path.write_text(f"level\n1\n2\n{value}\n4\n")
+    status, out, err = run_cli(capsys, "forecast", path)
+    message = (
+        f"column 'level' of {path} holds an infinite value: line 4 holds {shown}; "
+        "correct it, or leave it blank to have it interpolated."
+    )
+    assert_one_line_error(status, err, message)
+    assert out == ""
+
+
+def test_forecast_notes_dropped_blank_ends_and_date_gaps(tmp_path):
+    from rnnkit._forecast import read_series
+
+    dates = pd.date_range("2000-01-01", periods=40, freq="MS")
+    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "v": np.arange(40.0)})
+    frame.loc[[0, 38, 39], "v"] = np.nan
+    path = tmp_path / "gaps.csv"
+    frame.drop(index=[10, 11, 20]).to_csv(path, index=False)
+    assert read_series(str(path), "v", "date").notes == [
+        "dropped 1 row(s) at the start and 2 at the end where 'v' is blank",
+        "2 gap(s) in 'date' longer than its usual step, the first after "
+        "2000-10-01; the rows are used as if evenly spaced",
+    ]
+    frame.drop(index=[10]).to_csv(path, index=False)  # one step missing
+    notes = read_series(str(path), "v", "date").notes
+    assert notes[1] == (
+        "1 time(s) missing from 'date' at its frequency MS, the first "
+        "2000-11-01; the rows are used as if evenly spaced"
+    )
+    business_days = pd.bdate_range("2020-01-01", periods=30).strftime("%Y-%m-%d")
+    pd.DataFrame({"date": business_days, "v": np.arange(30.0)}).to_csv(
+        path, index=False
+    )
+    assert read_series(str(path), "v", "date").notes == []
+
+
 def test_forecast_refuses_a_csv_with_no_clear_column(capsys, tmp_path):
     path = tmp_path / "two.csv"
     pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}).to_csv(path, index=False)
@@ -327,4 +395,31 @@ def test_compare_reports_each_epoch_to_the_progress_bar():
     assert details == [
         ("rnn simple, 1 step ahead", "epoch 1/2"),
         ("rnn simple, 1 step ahead", "epoch 2/2"),
+    ]
+
+
+def test_forecast_reports_each_epoch_to_the_progress_bar(tmp_path):
+    import contextlib
+
+    from rnnkit import _forecast
+
+    details = []
+
+    @contextlib.contextmanager
+    def step(label):
+        yield lambda detail: details.append((label, detail))
+
+    path = tmp_path / "series.csv"
+    pd.DataFrame({"level": np.sin(np.arange(60) / 3)}).to_csv(path, index=False)
+    series = _forecast.read_series(str(path))
+    plan = _forecast.plan(
+        series, horizon=2, n_steps=5, model="rnn", cell="simple", epochs=2,
+        random_state=0,
+    )  # fmt: skip
+    _forecast.run(plan, step)
+    assert [d for d in details if d[0].startswith("rnn")] == [
+        ("rnn simple: holdout fit", "epoch 1/2"),
+        ("rnn simple: holdout fit", "epoch 2/2"),
+        ("rnn simple: refit on the whole series", "epoch 1/2"),
+        ("rnn simple: refit on the whole series", "epoch 2/2"),
     ]
