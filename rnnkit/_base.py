@@ -1,5 +1,7 @@
 """The base every forecaster stands on: data validation, horizon, output shape."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -24,6 +26,9 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
 
     # The dtype windows are validated to; neural forecasters train in float32.
     _input_dtype = (np.float64, np.float32)
+    # The feature of X whose continuation y must be (docs/data.md), for the
+    # forecasters that rely on it; None for those that do not.
+    _target_feature = None
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -57,6 +62,8 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self._window_shape = X.shape[1:]
         Y = y.reshape(len(y), -1)
         self.horizon_ = Y.shape[1]
+        if self._target_feature is not None:
+            _warn_if_y_does_not_continue_X(self, _as_3d(X), Y, self._target_feature)
         self._fit(_as_3d(X), Y)
         return self
 
@@ -104,6 +111,48 @@ def _check_window_ndim(X):
             f"(n_windows, n_steps, n_features). Got an array of shape {X.shape} "
             "instead."
         )
+
+
+# y's first value may differ from a window's last value this many times as much
+# (root mean square) as neighbouring values within a window do.
+CONTINUITY_FACTOR = 10
+_CONTINUITY_SAMPLE = 1_000  # windows looked at, evenly spaced: the check is cheap
+
+
+def _warn_if_y_does_not_continue_X(estimator, X, Y, feature):
+    """Warn when ``y`` is plainly not the continuation of feature ``feature`` of X.
+
+    The usual cause is ``make_pipeline(StandardScaler(), forecaster)``: the
+    pipeline scales the windows but not ``y``. Then the step from a window's
+    last value to ``y``'s first is far larger than the steps within windows.
+    """
+    if X.shape[1] < 2 or feature >= X.shape[2]:
+        return
+    rows = np.unique(np.linspace(0, len(X) - 1, _CONTINUITY_SAMPLE).astype(int))
+    series = X[rows, :, feature].astype(np.float64)
+    jump = _rms(Y[rows, 0] - series[:, -1])
+    step = _rms(np.diff(series, axis=1))
+    if jump <= CONTINUITY_FACTOR * step or jump < 1e-9:
+        return
+    name = type(estimator).__name__
+    warnings.warn(
+        f"y does not continue feature {feature} of X: y's first values lie "
+        f"{jump / step if step else np.inf:.0f} times further from the windows' "
+        f"last values than neighbouring steps within a window do. {name} "
+        "forecasts the values that follow each window (its naive forecasts, "
+        "scaling and per-step targets rely on it), so its forecasts will be off. "
+        "This happens when X is scaled and y is not, as in "
+        f"make_pipeline(StandardScaler(), {name}()): leave scaling to rnnkit "
+        "(the neural forecasters' scaler parameter scales windows and targets "
+        "together), or scale y too, with "
+        "sklearn.compose.TransformedTargetRegressor. See docs/data.md.",
+        UserWarning,
+        stacklevel=4,  # the caller of fit, past scikit-learn's _fit_context
+    )
+
+
+def _rms(values):
+    return float(np.sqrt(np.mean(np.square(values))))
 
 
 def _as_3d(X):

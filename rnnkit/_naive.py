@@ -51,6 +51,10 @@ class NaiveForecaster(BaseForecaster):
         self.season_length = season_length
         self.target_index = target_index
 
+    @property
+    def _target_feature(self):
+        return self.target_index
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # A rule of thumb, not a learner: it cannot score well on arbitrary data.

@@ -43,6 +43,10 @@ class BaseNeuralForecaster(BaseForecaster):
     _input_dtype = (np.float32, np.float64)
     _target_index = 0
 
+    @property
+    def _target_feature(self):
+        return self._target_index  # scaling and seq2seq targets rely on it
+
     _parameter_constraints = {
         "cell": [str],
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],

@@ -1,13 +1,23 @@
 """Validation every forecaster inherits from the base."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-from rnnkit import LinearForecaster, NaiveForecaster
+from rnnkit import (
+    LinearForecaster,
+    NaiveForecaster,
+    RNNForecaster,
+    Seq2SeqForecaster,
+    make_windows,
+)
 
 FORECASTERS = [NaiveForecaster, LinearForecaster]
 
@@ -65,3 +75,52 @@ def test_base_does_not_modify_caller_arrays(Forecaster):
     Forecaster().fit(X, y).predict(X)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
+
+
+def _trending_windows():
+    rng = np.random.default_rng(0)
+    t = np.arange(300)
+    series = 100 + 0.5 * t + 3 * np.sin(t / 5) + rng.normal(0, 1, t.size)
+    return make_windows(series, n_steps=20, horizon=3)
+
+
+def test_base_warns_when_a_pipeline_scales_X_but_not_y():
+    X, y = _trending_windows()
+    message = (
+        "NaiveForecaster forecasts the values that follow each window (its naive "
+        "forecasts, scaling and per-step targets rely on it), so its forecasts "
+        "will be off. This happens when X is scaled and y is not, as in "
+        "make_pipeline(StandardScaler(), NaiveForecaster()): leave scaling to "
+        "rnnkit (the neural forecasters' scaler parameter scales windows and "
+        "targets together), or scale y too, with "
+        "sklearn.compose.TransformedTargetRegressor. See docs/data.md."
+    )
+    pipeline = make_pipeline(StandardScaler(), NaiveForecaster())
+    with pytest.warns(UserWarning, match=r"^y does not continue feature 0 of X: ") as w:
+        pipeline.fit(X, y)
+    assert message in str(w[0].message)
+
+
+def test_base_warning_advice_works_and_stays_silent():
+    X, y = _trending_windows()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        NaiveForecaster().fit(X, y)
+        LinearForecaster().fit(X, y)  # does not rely on y continuing X
+        make_pipeline(StandardScaler(), LinearForecaster()).fit(X, y)
+        noise = np.random.default_rng(1).normal(size=200)
+        NaiveForecaster().fit(*make_windows(noise, n_steps=5))
+        model = TransformedTargetRegressor(
+            make_pipeline(StandardScaler(), NaiveForecaster()),
+            transformer=StandardScaler(),
+        ).fit(X, y)
+    assert model.score(X, y) > 0.99
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("Forecaster", [RNNForecaster, Seq2SeqForecaster])
+def test_neural_forecasters_warn_when_y_does_not_continue_X(Forecaster):
+    X, y = _trending_windows()
+    pipeline = make_pipeline(StandardScaler(), Forecaster(units=1, epochs=1))
+    with pytest.warns(UserWarning, match=f"{Forecaster.__name__} forecasts the"):
+        pipeline.fit(X[:40], y[:40])
