@@ -101,7 +101,9 @@ def describe_backend():
     try:
         keras = import_keras()
     except ImportError:
-        return "Keras not installed: pip install 'rnnkit[cpu]'"
+        from ._install import install_extra
+
+        return f"Keras not installed: {install_extra('cpu')}"
     backend = keras.backend.backend()
     version = getattr(importlib.import_module(backend), "__version__", "?")
     return f"Keras {keras.__version__}, backend {backend} {version}"

@@ -340,9 +340,11 @@ def _check_plot(path):
     from ._plotting import check_matplotlib
 
     if not check_matplotlib():
+        from ._install import install_extra
+
         raise UsageError(
             "--plot needs matplotlib, which is not installed: "
-            "pip install 'rnnkit[plot]', or leave out --plot."
+            f"{install_extra('plot')}; or leave out --plot."
         )
     _check_directory(path, "--plot")
     return path

@@ -230,9 +230,11 @@ def _import_pandas():
     try:
         import pandas
     except ImportError:
+        from ._install import install_extra
+
         raise UsageError(
             "rnnkit forecast reads CSV files with pandas, which is not installed: "
-            "pip install pandas."
+            f"{install_extra('forecast')}."
         ) from None
     return pandas
 

@@ -317,11 +317,13 @@ class BaseNeuralForecaster(BaseForecaster):
         try:
             resolve_cell(self.cell)
         except ValueError as error:
+            from ._install import install_command
+
             distribution = getattr(self, "_cell_distribution", "its plugin")
             raise ValueError(
                 f"This {type(self).__name__} was trained with cell {self.cell!r} "
                 f"from the distribution {distribution!r}, which is not available "
-                f"here. Install it (pip install {distribution}) and load again."
+                f"here. Install it ({install_command(distribution)}) and load again."
             ) from error
 
     @property

@@ -567,6 +567,7 @@ def _check_cells(cells, estimator):
 
 def _installed_cell(name, distribution):
     from ._cells import resolve_cell
+    from ._install import install_command
 
     try:
         cell = resolve_cell(name)
@@ -574,7 +575,7 @@ def _installed_cell(name, distribution):
         raise _refused(
             f"its network uses the cell {name!r} of the distribution "
             f"{distribution!r}, which is not installed here; install it "
-            f"(pip install {distribution}) and load again"
+            f"({install_command(distribution)}) and load again"
         ) from error
     if cell.distribution != distribution:
         raise _refused(

@@ -1,0 +1,30 @@
+"""Install commands in messages work from a package index and from a clone."""
+
+import re
+import sys
+
+import pytest
+
+from rnnkit import RNNForecaster
+from rnnkit._cli import main
+
+
+def test_missing_first_party_plugin_error_gives_the_command_from_a_clone():
+    model = RNNForecaster(cell="layernorm_simple")
+    model._cell_distribution = "rnnkit-layernorm"  # as fit records it
+    message = (
+        "Install it (pip install rnnkit-layernorm, or from a clone of rnnkit: "
+        "pip install -e plugins/rnnkit-layernorm) and load again."
+    )
+    with pytest.raises(ValueError, match=re.escape(message)):
+        model._check_cell_installed()
+
+
+def test_missing_pandas_error_gives_the_extra_both_ways(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import fails
+    assert main(["forecast", "series.csv"]) == 2
+    assert capsys.readouterr().err == (
+        "rnnkit: error: rnnkit forecast reads CSV files with pandas, which is not "
+        'installed: pip install "rnnkit[forecast]", or from a clone of rnnkit: '
+        'pip install -e ".[forecast]".\n'
+    )
