@@ -23,7 +23,7 @@ RETRACING_WARNING = "triggered tf.function retracing"
 
 _inside_rnnkit = contextvars.ContextVar("rnnkit_inside_keras_call", default=False)
 _stderr_lock = threading.RLock()
-_level_set_here = False  # whether TF_CPP_MIN_LOG_LEVEL is rnnkit's, not the user's
+_LEVEL_SET_BY_RNNKIT = "RNNKIT_SET_TF_CPP_MIN_LOG_LEVEL"
 
 
 @contextlib.contextmanager
@@ -37,16 +37,15 @@ def quiet_tensorflow_startup():
     those notes. Wrap anything that may import TensorFlow: Keras, or a cell
     plugin that imports Keras.
     """
-    global _level_set_here
     level = os.environ.get(TF_LOG_LEVEL_VARIABLE)
-    users_level = level is not None and not (
-        _level_set_here and level == TF_QUIET_LOG_LEVEL
-    )
+    users_level = level is not None and level != os.environ.get(_LEVEL_SET_BY_RNNKIT)
     if "tensorflow" in sys.modules or users_level:
         yield
         return
+    # The second variable says the level is rnnkit's, also to worker processes
+    # (joblib's, Dask's), which inherit the environment.
     os.environ[TF_LOG_LEVEL_VARIABLE] = TF_QUIET_LOG_LEVEL
-    _level_set_here = True
+    os.environ[_LEVEL_SET_BY_RNNKIT] = TF_QUIET_LOG_LEVEL
     captured = []
     try:
         with _stderr_lock, _captured_stderr() as captured:

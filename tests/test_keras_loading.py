@@ -125,3 +125,24 @@ def test_tensorflow_startup_quieting_leaves_users_setting_alone(monkeypatch):
     with quiet_tensorflow_startup():
         pass
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
+
+
+def test_tensorflow_startup_drops_info_lines_keeps_the_rest(monkeypatch, capfd):
+    """Also in a worker process, which inherits the level rnnkit set."""
+    from rnnkit._keras import quiet_tensorflow_startup
+
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+    monkeypatch.setenv("RNNKIT_SET_TF_CPP_MIN_LOG_LEVEL", "2")
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
+    with quiet_tensorflow_startup():
+        os.write(
+            2,
+            b"WARNING: All log messages before absl::InitializeLog() is called "
+            b"are written to STDERR\n"
+            b"I0000 00:00:1795927520.955102    4575 port.cc:153] oneDNN custom "
+            b"operations are on.\n"
+            b"E0000 00:00:1795927520.955102    4575 gpu.cc:1] a real error\n",
+        )
+    assert capfd.readouterr().err == (
+        "E0000 00:00:1795927520.955102    4575 gpu.cc:1] a real error\n"
+    )
