@@ -187,7 +187,12 @@ def test_plot_without_matplotlib_exits_2(capsys, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     plot = tmp_path / "compare.png"
     status, out, err = run_cli(capsys, "compare", "--models", "naive", "--plot", plot)
-    assert_one_line_error(status, err, "rnnkit[plot]")
+    assert_one_line_error(
+        status,
+        err,
+        '--plot needs matplotlib, which is not installed: pip install "rnnkit[plot]", '
+        'or from a clone of rnnkit: pip install -e ".[plot]"; or leave out --plot.',
+    )
     assert out == "" and not plot.exists()
 
 

@@ -33,6 +33,7 @@ def test_missing_keras_error_names_the_extra_to_install():
     out = _run(code).stdout
     assert "pip install 'rnnkit[cpu]'" in out
     assert "rnnkit[tensorflow]" in out
+    assert 'from a clone of the repository, pip install -e ".[cpu]"' in out
 
 
 def test_worker_thread_share_sizes_tensorflow_pools():
