@@ -28,6 +28,11 @@ LOSSES = {"mse", "mae", "huber", "log_cosh"}
 # and a window's forecast must not depend on which other windows came with it.
 # 64 keeps a one-window forecast at a few milliseconds.
 PREDICT_BLOCK = 64
+# epochs="auto": enough passes for about AUTO_MIN_UPDATES optimizer steps,
+# between AUTO_MIN_EPOCHS and AUTO_MAX_EPOCHS. A series of a few hundred
+# values gives a few batches per pass and needs many passes; the seed
+# chapter's 7,000 windows train in AUTO_MIN_EPOCHS.
+AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS, AUTO_MIN_UPDATES = 20, 100, 500
 
 
 class BaseNeuralForecaster(BaseForecaster):
@@ -52,7 +57,7 @@ class BaseNeuralForecaster(BaseForecaster):
         "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
         "cell_kwargs": [dict, None],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
@@ -61,7 +66,7 @@ class BaseNeuralForecaster(BaseForecaster):
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
         "patience": [Interval(Integral, 1, None, closed="left")],
-        "scaler": [StrOptions({"standard", "window"}), None],
+        "scaler": [StrOptions({"auto", "standard", "window", "window_mean"}), None],
         "jit_compile": [StrOptions({"auto"}), "boolean"],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -73,6 +78,7 @@ class BaseNeuralForecaster(BaseForecaster):
         self._check_params_before_training(len(X))
         keras = import_keras()
         n_train = len(X) - round(self.validation_fraction * len(X))
+        n_epochs = self._n_epochs(n_train)
         warm = self._can_warm_start(X, Y)
         if not warm:
             self._scaling = WindowScaling(self.scaler, self._target_index)
@@ -99,7 +105,7 @@ class BaseNeuralForecaster(BaseForecaster):
             if not warm:
                 self.model_ = self._build_network(keras, *X.shape[1:])
             if not self.model_.compiled:
-                self._compile(keras, self.model_, n_train)
+                self._compile(keras, self.model_, n_train, n_epochs)
             history = self.model_.fit(
                 train,
                 validation_data=valid,
@@ -107,8 +113,8 @@ class BaseNeuralForecaster(BaseForecaster):
                 # batch-order shuffle draws from Python's global `random`,
                 # which other threads (a Dask worker's) draw from too.
                 shuffle=False,
-                epochs=self.epochs,
-                callbacks=self._callbacks(keras, valid is not None),
+                epochs=n_epochs,
+                callbacks=self._callbacks(keras, valid is not None, n_epochs),
                 verbose=self.verbose,
             )
         self.model_.jit_compile = predict_jit_compile(keras)
@@ -131,6 +137,11 @@ class BaseNeuralForecaster(BaseForecaster):
             for block, n in _padded_blocks(X, PREDICT_BLOCK)
         ]
         return self._scaling.inverse_target(np.concatenate(forecasts), X)
+
+    @property
+    def scaler_(self):
+        """The scaling the fit used: ``scaler``, or the one ``"auto"`` chose."""
+        return self._scaling.kind
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -230,9 +241,17 @@ class BaseNeuralForecaster(BaseForecaster):
     def _forecast_width(self, output_shape):
         return output_shape[-1]
 
-    def _compile(self, keras, model, n_train):
+    def _n_epochs(self, n_train):
+        """``epochs``, or for ``"auto"`` the passes that make enough updates."""
+        if self.epochs != "auto":
+            return self.epochs
+        batches_per_epoch = -(-n_train // self.batch_size)
+        wanted = -(-AUTO_MIN_UPDATES // batches_per_epoch)
+        return int(np.clip(wanted, AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS))
+
+    def _compile(self, keras, model, n_train, n_epochs):
         optimizer = getattr(keras.optimizers, OPTIMIZERS[self.optimizer])
-        n_updates = self.epochs * -(-n_train // self.batch_size)
+        n_updates = n_epochs * -(-n_train // self.batch_size)
         learning_rate = self.learning_rate
         if self.learning_rate_schedule == "cosine":
             learning_rate = keras.optimizers.schedules.CosineDecay(
@@ -244,7 +263,7 @@ class BaseNeuralForecaster(BaseForecaster):
             jit_compile=training_jit_compile(keras, self.jit_compile, n_updates),
         )
 
-    def _callbacks(self, keras, has_validation):
+    def _callbacks(self, keras, has_validation, n_epochs):
         # Only epoch-level callbacks: one with a per-batch hook (Keras'
         # TerminateOnNaN) makes Keras wait for every step's loss, which stops
         # JAX and GPUs from queueing the next step while Python cuts its batch.
@@ -255,7 +274,7 @@ class BaseNeuralForecaster(BaseForecaster):
         if reporter is not None:  # set by `rnnkit compare` for its progress bar
             callbacks.append(
                 keras.callbacks.LambdaCallback(
-                    on_epoch_end=lambda epoch, logs: reporter(epoch + 1, self.epochs)
+                    on_epoch_end=lambda epoch, logs: reporter(epoch + 1, n_epochs)
                 )
             )
         if self.early_stopping:

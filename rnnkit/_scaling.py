@@ -3,6 +3,10 @@
 import numpy as np
 
 _CHUNK = 4096
+# "auto" scales relative to each window's mean when the windows' levels vary
+# more than the values within a window do (a trend, a level shift, a random
+# walk), and by the training data's mean and deviation otherwise.
+AUTO_LEVEL_RATIO = 1.0
 
 
 class WindowScaling:
@@ -17,6 +21,13 @@ class WindowScaling:
       from the last value, so the level of the series does not matter: a
       series that drifts beyond its training range (CO2 in ppm, prices) is
       forecast as well as one that stays put.
+    - ``"window_mean"``: the same, relative to each window's mean. A network
+      that outputs zero forecasts the window's mean, a good start for noisy
+      series, and the level still does not matter.
+    - ``"auto"``: ``"window_mean"`` when the level of the target feature is not
+      stable across the training windows (the spread of the window means is at
+      least ``AUTO_LEVEL_RATIO`` times the average spread within a window),
+      else ``"standard"``. ``fit`` replaces ``kind`` by the one chosen.
     - ``None``: leave the data as it is.
 
     Targets use the statistics of the target feature, so the network's output
@@ -29,11 +40,14 @@ class WindowScaling:
 
     def fit(self, X):
         """Learn the statistics, a chunk of windows at a time (no full copy)."""
+        if self.kind == "auto":
+            self.kind = choose_scaling(X[..., self.target_index])
         n_features = X.shape[2]
         self.center_ = np.zeros(n_features)
         self.scale_ = np.ones(n_features)
         if self.kind is not None:
-            mean, std = _chunked_mean_std(X, relative_to_last=self.kind == "window")
+            relative = None if self.kind == "standard" else self._window_offsets
+            mean, std = _chunked_mean_std(X, relative)
             if self.kind == "standard":
                 self.center_ = mean
             self.scale_ = std
@@ -56,25 +70,51 @@ class WindowScaling:
         return Y * scale + offset[:, None]
 
     def _offsets(self, X):
-        if self.kind == "window":
-            return X[:, -1, :]
+        if self.kind in ("window", "window_mean"):
+            return self._window_offsets(X)
         return np.broadcast_to(self.center_, (len(X), X.shape[2]))
+
+    def _window_offsets(self, X):
+        """Each window's anchor, per feature: its last value or its mean."""
+        if self.kind == "window_mean":
+            return X.mean(axis=1)
+        return X[:, -1, :]
 
     def _target_offset(self, X):
         return self._offsets(X)[:, self.target_index]
 
 
-def _chunked_mean_std(X, relative_to_last):
-    """Per-feature mean and standard deviation over windows and steps."""
+def choose_scaling(series_windows):
+    """``"window_mean"`` for windows ``(n, n_steps)`` whose level moves.
+
+    Else ``"standard"``: the level is stable when the spread of the window
+    means is below ``AUTO_LEVEL_RATIO`` times the mean spread within a window.
+    """
+    means, spreads = [], []
+    for start in range(0, len(series_windows), _CHUNK):
+        chunk = np.asarray(series_windows[start : start + _CHUNK], dtype=np.float64)
+        means.append(chunk.mean(axis=1))
+        spreads.append(chunk.std(axis=1))
+    between = np.std(np.concatenate(means))
+    within = np.mean(np.concatenate(spreads))
+    return "window_mean" if between >= AUTO_LEVEL_RATIO * within else "standard"
+
+
+def _chunked_mean_std(X, relative):
+    """Per-feature mean and standard deviation over windows and steps.
+
+    ``relative``, if given, maps windows to per-feature offsets that are
+    subtracted first (each window's anchor).
+    """
     shift = X[0, 0].astype(np.float64)  # keeps the sums small: accurate variance
     total = np.zeros(X.shape[2])
     total_squares = np.zeros(X.shape[2])
     for start in range(0, len(X), _CHUNK):
         chunk = X[start : start + _CHUNK].astype(np.float64)
-        chunk -= chunk[:, -1:, :] if relative_to_last else shift
+        chunk -= shift if relative is None else relative(chunk)[:, None, :]
         total += chunk.sum(axis=(0, 1))
         total_squares += np.square(chunk).sum(axis=(0, 1))
     count = X.shape[0] * X.shape[1]
     mean = total / count
     variance = np.maximum(total_squares / count - mean**2, 0.0)
-    return (mean if relative_to_last else mean + shift), np.sqrt(variance)
+    return (mean + shift if relative is None else mean), np.sqrt(variance)

@@ -241,3 +241,19 @@ def test_neural_fit_streams_batches_from_window_views():
     # while earlier steps still hold theirs (measured up to 3 batches of 4,096,
     # 27 MB, against 0.85 of a batch on TensorFlow); the bound is about 5 batches.
     assert peak < materialised / 10, (peak, materialised)
+
+
+@pytest.mark.parametrize(
+    ("n_windows", "batch_size", "expected_epochs"),
+    [(100, 10, 50), (40, 32, 100)],
+)
+def test_neural_epochs_auto_makes_about_500_updates(
+    n_windows, batch_size, expected_epochs
+):
+    # A short series gives a few batches per pass: "auto" trains it for more
+    # passes (about 500 optimizer steps), at most 100.
+    from rnnkit import make_windows
+
+    X, y = make_windows(np.sin(np.arange(n_windows + 11.0) / 3), n_steps=12)
+    model = RNNForecaster(units=2, batch_size=batch_size, random_state=0)
+    assert len(model.fit(X, y).history_["loss"]) == expected_epochs
