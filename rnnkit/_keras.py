@@ -1,6 +1,7 @@
 """Load Keras on first use, so ``import rnnkit`` stays light."""
 
 import functools
+import importlib
 
 from ._backends import limit_threads
 
@@ -25,3 +26,17 @@ def import_keras():
         ) from error
     limit_threads(keras)
     return keras
+
+
+def describe_backend():
+    """One line naming Keras and its backend, with versions, for the CLI.
+
+    Imports Keras (and so its backend); says what to install if it is missing.
+    """
+    try:
+        keras = import_keras()
+    except ImportError:
+        return "Keras not installed: pip install 'rnnkit[cpu]'"
+    backend = keras.backend.backend()
+    version = getattr(importlib.import_module(backend), "__version__", "?")
+    return f"Keras {keras.__version__}, backend {backend} {version}"

@@ -10,10 +10,11 @@ from sklearn.utils import check_random_state
 from ._backends import predict_jit_compile, set_random_seed, training_jit_compile
 from ._base import BaseForecaster
 from ._batches import window_batches
-from ._cells import recurrent_layers, resolve_cell
+from ._cells import recurrent_layers
 from ._keras import import_keras
 from ._scaling import WindowScaling
 from ._sklearn_compat import Interval, StrOptions
+from .plugins import resolve_cell
 
 OPTIMIZERS = {
     "adam": "Adam",
@@ -174,7 +175,7 @@ class BaseNeuralForecaster(BaseForecaster):
         """The layers (one, or Dropout and RNN for a plugin cell) for one level."""
         return recurrent_layers(
             keras,
-            self.cell,
+            resolve_cell(self.cell),
             units,
             return_sequences=return_sequences,
             dropout=self.dropout,

@@ -257,7 +257,7 @@ def _cell_source(estimator):
     """The distribution that provided the estimator's cell when it was fitted."""
     distribution = getattr(estimator, "_cell_distribution", None)
     if distribution is None:
-        from ._cells import resolve_cell
+        from .plugins import resolve_cell
 
         distribution = resolve_cell(estimator.cell).distribution
     return distribution
@@ -566,7 +566,7 @@ def _check_cells(cells, estimator):
 
 
 def _installed_cell(name, distribution):
-    from ._cells import resolve_cell
+    from .plugins import resolve_cell
 
     try:
         cell = resolve_cell(name)

@@ -49,6 +49,16 @@ def cell_registry():
     return _load()[1]
 
 
+def resolve_cell(name):
+    """Return the registered cell for ``name``, or raise a ValueError saying why."""
+    return cell_registry().resolve(name)
+
+
+def available_cells():
+    """Return the sorted names ``cell`` accepts, plugins included."""
+    return cell_registry().names()
+
+
 def list_cells():
     """List the recurrent cells ``RNNForecaster(cell=...)`` accepts.
 

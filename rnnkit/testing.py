@@ -34,7 +34,6 @@ from pathlib import Path
 import numpy as np
 
 from . import plugins
-from ._cells import resolve_cell
 from ._keras import import_keras
 
 UNITS = 3
@@ -99,7 +98,7 @@ def load_only(*distributions):
 
 
 def _build(cell, cell_kwargs, units=UNITS):
-    return resolve_cell(cell).factory(units, **cell_kwargs)
+    return plugins.resolve_cell(cell).factory(units, **cell_kwargs)
 
 
 def _sizes(state_size):
