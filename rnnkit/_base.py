@@ -6,6 +6,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._sklearn_compat import _fit_context
 
+MAX_DIM = 2**24  # the largest horizon, window length or feature count restored
+
 
 class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Template for forecasters that map windows to the values that follow them.
@@ -90,11 +92,94 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
         tags.input_tags.three_d_array = True
         return tags
 
+    # --- fitted state: one protocol for pickle and rnnkit.save ------------------
+
+    def _get_fitted_state(self):
+        """Return ``(state, arrays)``: fitted values as JSON, fitted arrays by name.
+
+        ``_set_fitted_state`` rebuilds a fitted forecaster from them, checking
+        every value first, so a saved file can hold nothing else.
+        """
+        state = {
+            "horizon_": int(self.horizon_),
+            "n_features_in_": int(self.n_features_in_),
+            "y_ndim": int(self._y_ndim),
+            "window_shape": [int(n) for n in self._window_shape],
+        }
+        if hasattr(self, "feature_names_in_"):
+            state["feature_names_in_"] = [str(n) for n in self.feature_names_in_]
+        return state, {}
+
+    def _set_fitted_state(self, state, arrays):
+        """Check the parameters, ``state`` and ``arrays``; become fitted from them.
+
+        Raises ``ValueError`` (or ``TypeError``) saying what is wrong.
+        """
+        self._validate_params()
+        if not isinstance(state, dict):
+            raise TypeError("the fitted state must be a dict")
+        state, arrays = dict(state), dict(arrays)
+        self._pop_fitted_state(state, arrays)
+        if state or arrays:
+            raise ValueError(
+                f"the fitted state has unexpected values {sorted(state)} and "
+                f"arrays {sorted(arrays)}"
+            )
+
+    def _pop_fitted_state(self, state, arrays):
+        """Set the fitted attributes from the entries they own, popping them."""
+        horizon = _pop_int(state, "horizon_", 1, MAX_DIM)
+        y_ndim = _pop_int(state, "y_ndim", 1, 2)
+        if y_ndim == 1 and horizon != 1:
+            raise ValueError("a forecaster fitted on a 1-D y must have horizon_ 1")
+        shape = state.pop("window_shape")
+        if not isinstance(shape, list) or len(shape) not in (1, 2):
+            raise ValueError(f"window_shape must be 1 or 2 ints. Got {shape!r:.80}")
+        shape = tuple(_check_int(n, "window_shape", 1, MAX_DIM) for n in shape)
+        if _pop_int(state, "n_features_in_", 1, MAX_DIM) != shape[0]:
+            raise ValueError("n_features_in_ must equal the window length")
+        if "feature_names_in_" in state:
+            names = state.pop("feature_names_in_")
+            if not (
+                isinstance(names, list)
+                and len(shape) == 1
+                and len(names) == shape[0]
+                and all(isinstance(n, str) for n in names)
+            ):
+                raise ValueError("feature_names_in_ must be one str per step")
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        self.horizon_, self.n_features_in_ = horizon, shape[0]
+        self._y_ndim, self._window_shape = y_ndim, shape
+
+    def __getstate__(self):
+        state = self.get_params(deep=False)
+        if hasattr(self, "horizon_"):
+            state["__fitted_state__"] = self._get_fitted_state()
+        return state
+
+    def __setstate__(self, state):
+        fitted = state.pop("__fitted_state__", None)
+        self.__dict__.update(state)
+        if fitted is not None:
+            self._set_fitted_state(*fitted)
+
     def _fit(self, X, Y):
         raise NotImplementedError
 
     def _predict(self, X):
         raise NotImplementedError
+
+
+def _pop_int(state, key, low, high):
+    return _check_int(state.pop(key), key, low, high)
+
+
+def _check_int(value, name, low, high):
+    if type(value) is not int or not low <= value <= high:
+        raise ValueError(
+            f"{name!r} must be an int from {low} to {high}. Got {value!r:.80}"
+        )
+    return value
 
 
 def _check_window_ndim(X):

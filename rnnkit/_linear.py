@@ -63,5 +63,19 @@ class LinearForecaster(BaseForecaster):
         # LinearRegression leaves a scalar 0.0 when fit_intercept=False.
         self.intercept_ = np.zeros(Y.shape[1]) + regressor.intercept_
 
+    def _get_fitted_state(self):
+        state, arrays = super()._get_fitted_state()
+        return state, {**arrays, "coef_": self.coef_, "intercept_": self.intercept_}
+
+    def _pop_fitted_state(self, state, arrays):
+        super()._pop_fitted_state(state, arrays)
+        n_inputs = int(np.prod(self._window_shape))
+        shapes = {"coef_": (self.horizon_, n_inputs), "intercept_": (self.horizon_,)}
+        for name, shape in shapes.items():
+            array = arrays.pop(name)
+            if array.dtype.kind != "f" or array.shape != shape:
+                raise ValueError(f"{name} must be floats of shape {shape}")
+            setattr(self, name, array)
+
     def _predict(self, X):
         return X.reshape(len(X), -1) @ self.coef_.T + self.intercept_

@@ -157,18 +157,10 @@ def _register_function(registry, distribution):
 
 def _check_cell_contract(entry):
     """Build the cell once and check it has what keras.layers.RNN needs."""
-    from ._keras import import_keras
-
-    keras = import_keras()
     cell = entry.factory(4)
     missing = [a for a in ("state_size", "output_size", "call") if not hasattr(cell, a)]
     if missing:
         raise TypeError(f"the cell it builds has no {', '.join(missing)}")
-    cell_class = type(cell)
-    registered = keras.saving.get_registered_name(cell_class)
-    if keras.saving.get_registered_object(registered) is not cell_class:
-        # Keras can only rebuild a saved model whose cell class it knows.
-        keras.saving.register_keras_serializable(package=entry.distribution)(cell_class)
 
 
 def _report(distribution, reason):
