@@ -156,11 +156,24 @@ def _register_function(registry, distribution):
 
 
 def _check_cell_contract(entry):
-    """Build the cell once and check it has what keras.layers.RNN needs."""
+    """Build the cell once: it has what keras.layers.RNN needs, and Keras knows it.
+
+    A cell class Keras cannot rebuild (not registered with its serializer)
+    is refused: a Keras model holding it could not be loaded again.
+    """
+    from ._keras import import_keras
+
     cell = entry.factory(4)
     missing = [a for a in ("state_size", "output_size", "call") if not hasattr(cell, a)]
     if missing:
         raise TypeError(f"the cell it builds has no {', '.join(missing)}")
+    keras, cell_class = import_keras(), type(cell)
+    registered = keras.saving.get_registered_name(cell_class)
+    if keras.saving.get_registered_object(registered) is not cell_class:
+        raise TypeError(
+            f"Keras cannot rebuild its cell class {cell_class.__name__}: decorate "
+            "it with @keras.saving.register_keras_serializable(package=...)"
+        )
 
 
 def _report(distribution, reason):
