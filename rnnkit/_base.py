@@ -1,12 +1,16 @@
 """The base every forecaster stands on: data validation, horizon, output shape."""
 
+from typing import Any, TypeVar
+
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._sklearn_compat import _fit_context
 
 MAX_DIM = 2**24  # the largest horizon, window length or feature count restored
+_Forecaster = TypeVar("_Forecaster", bound="BaseForecaster")
 
 
 class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
@@ -25,10 +29,10 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
     """
 
     # The dtype windows are validated to; neural forecasters train in float32.
-    _input_dtype = (np.float64, np.float32)
+    _input_dtype: tuple[type[np.floating[Any]], ...] = (np.float64, np.float32)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self: _Forecaster, X: ArrayLike, y: ArrayLike) -> _Forecaster:
         """Fit the forecaster to windows and the values that follow them.
 
         Parameters
@@ -45,7 +49,7 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self : object
             The fitted forecaster.
         """
-        X, y = validate_data(
+        windows, targets = validate_data(
             self,
             X,
             y,
@@ -54,15 +58,15 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
             y_numeric=True,
             dtype=self._input_dtype,
         )
-        _check_window_ndim(X)
-        self._y_ndim = y.ndim
-        self._window_shape = X.shape[1:]
-        Y = y.reshape(len(y), -1)
+        _check_window_ndim(windows)
+        self._y_ndim = targets.ndim
+        self._window_shape = windows.shape[1:]
+        Y = targets.reshape(len(targets), -1)
         self.horizon_ = Y.shape[1]
-        self._fit(_as_3d(X), Y)
+        self._fit(_as_3d(windows), Y)
         return self
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Forecast the values that follow each window.
 
         Parameters
@@ -77,14 +81,16 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
             1-D when ``fit`` saw a 1-D ``y``, else one column per horizon step.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, allow_nd=True, dtype=self._input_dtype)
-        if X.shape[1:] != self._window_shape:
+        windows = validate_data(
+            self, X, reset=False, allow_nd=True, dtype=self._input_dtype
+        )
+        if windows.shape[1:] != self._window_shape:
             raise ValueError(
-                f"X has windows of shape {X.shape[1:]}, but "
+                f"X has windows of shape {windows.shape[1:]}, but "
                 f"{type(self).__name__} was fitted on windows of shape "
                 f"{self._window_shape}."
             )
-        y_pred = np.asarray(self._predict(_as_3d(X)), dtype=np.float64)
+        y_pred = np.asarray(self._predict(_as_3d(windows)), dtype=np.float64)
         return y_pred[:, 0] if self._y_ndim == 1 else y_pred
 
     def __sklearn_tags__(self):

@@ -48,7 +48,7 @@ class LinearForecaster(BaseForecaster):
         "fit_intercept": ["boolean"],
     }
 
-    def __init__(self, *, alpha=0.0, fit_intercept=True):
+    def __init__(self, *, alpha: float = 0.0, fit_intercept: bool = True) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
 

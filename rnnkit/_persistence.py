@@ -30,6 +30,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _archive
 from ._archive import InvalidModelFileError, short
+from ._base import BaseForecaster
 from ._linear import LinearForecaster
 from ._naive import NaiveForecaster
 from ._rnn import RNNForecaster
@@ -51,7 +52,7 @@ ESTIMATORS = {
 # --- save ----------------------------------------------------------------------
 
 
-def save(estimator, path):
+def save(estimator: BaseForecaster, path: str | os.PathLike[str]) -> None:
     """Save a fitted forecaster to one file that :func:`load` opens safely.
 
     Parameters
@@ -156,7 +157,7 @@ def _versions():
 # --- load ----------------------------------------------------------------------
 
 
-def load(path):
+def load(path: str | os.PathLike[str]) -> BaseForecaster:
     """Load a forecaster saved by :func:`save`, running no code from the file.
 
     Everything is checked before anything is built: member names and sizes,

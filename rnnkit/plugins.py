@@ -21,7 +21,7 @@ import warnings
 import pluggy
 
 from . import _default_cells, hookspecs
-from ._cells import BUILTIN_DISTRIBUTION, CellRegistry, RegisteredCell
+from ._cells import BUILTIN_DISTRIBUTION, CellInfo, CellRegistry, RegisteredCell
 
 ENTRY_POINT_GROUP = "rnnkit"
 LOAD_ENV = "RNNKIT_LOAD_PLUGINS"
@@ -39,27 +39,27 @@ class PluginWarning(UserWarning):
     """A plugin failed to load and was dropped; rnnkit keeps working without it."""
 
 
-def get_plugin_manager():
+def get_plugin_manager() -> pluggy.PluginManager:
     """Return the pluggy ``PluginManager``, loading plugins on first call."""
     return _load()[0]
 
 
-def cell_registry():
+def cell_registry() -> CellRegistry:
     """Return the cell registry, loading plugins on first call."""
     return _load()[1]
 
 
-def resolve_cell(name):
+def resolve_cell(name: str) -> RegisteredCell:
     """Return the registered cell for ``name``, or raise a ValueError saying why."""
     return cell_registry().resolve(name)
 
 
-def available_cells():
+def available_cells() -> list[str]:
     """Return the sorted names ``cell`` accepts, plugins included."""
     return cell_registry().names()
 
 
-def list_cells():
+def list_cells() -> dict[str, CellInfo]:
     """List the recurrent cells ``RNNForecaster(cell=...)`` accepts.
 
     Returns

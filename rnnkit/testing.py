@@ -29,7 +29,9 @@ import pickle
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +42,7 @@ UNITS = 3
 N_INPUTS = 2
 
 
-def check_cell(cell, **cell_kwargs):
+def check_cell(cell: str, **cell_kwargs: Any) -> None:
     """Run every conformance check on a registered cell.
 
     Parameters
@@ -59,7 +61,7 @@ def check_cell(cell, **cell_kwargs):
         check(cell, **cell_kwargs)
 
 
-def parametrize_with_cell_checks(cells, **cell_kwargs):
+def parametrize_with_cell_checks(cells: Iterable[str], **cell_kwargs: Any) -> Any:
     """Pytest decorator: one test per (cell, check), like scikit-learn's.
 
     The decorated test takes ``cell`` and ``check`` and calls ``check(cell)``.
@@ -77,7 +79,7 @@ def parametrize_with_cell_checks(cells, **cell_kwargs):
 
 
 @contextlib.contextmanager
-def load_only(*distributions):
+def load_only(*distributions: str) -> Iterator[None]:
     """Within the block, load only the named plugin distributions.
 
     Sets ``RNNKIT_LOAD_PLUGINS`` (which child processes inherit) and reloads
