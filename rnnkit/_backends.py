@@ -87,23 +87,3 @@ def limit_threads(keras):
         tf.config.threading.set_inter_op_parallelism_threads(int(threads))
     except RuntimeError:
         pass  # TensorFlow already initialised its pools in this process.
-
-
-def describe_backend():
-    """One line naming Keras and its backend, with versions, for the CLI.
-
-    Imports Keras (and so its backend); says what to install if it is missing.
-    """
-    import importlib
-
-    from ._keras import import_keras
-
-    try:
-        keras = import_keras()
-    except ImportError:
-        from ._install import install_extra
-
-        return f"Keras not installed: {install_extra('cpu')}"
-    backend = keras.backend.backend()
-    version = getattr(importlib.import_module(backend), "__version__", "?")
-    return f"Keras {keras.__version__}, backend {backend} {version}"

@@ -1,12 +1,17 @@
 """The base every forecaster stands on: data validation, horizon, output shape."""
 
 import warnings
+from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._sklearn_compat import _fit_context
+
+MAX_DIM = 2**24  # the largest horizon, window length or feature count restored
+_Forecaster = TypeVar("_Forecaster", bound="BaseForecaster")
 
 
 class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
@@ -25,13 +30,13 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
     """
 
     # The dtype windows are validated to; neural forecasters train in float32.
-    _input_dtype = (np.float64, np.float32)
+    _input_dtype: tuple[type[np.floating[Any]], ...] = (np.float64, np.float32)
     # The feature of X whose continuation y must be (docs/data.md), for the
     # forecasters that rely on it; None for those that do not.
     _target_feature = None
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self: _Forecaster, X: ArrayLike, y: ArrayLike) -> _Forecaster:
         """Fit the forecaster to windows and the values that follow them.
 
         Parameters
@@ -48,7 +53,7 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self : object
             The fitted forecaster.
         """
-        X, y = validate_data(
+        windows, targets = validate_data(
             self,
             X,
             y,
@@ -57,17 +62,19 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
             y_numeric=True,
             dtype=self._input_dtype,
         )
-        _check_window_ndim(X)
-        self._y_ndim = y.ndim
-        self._window_shape = X.shape[1:]
-        Y = y.reshape(len(y), -1)
+        _check_window_ndim(windows)
+        self._y_ndim = targets.ndim
+        self._window_shape = windows.shape[1:]
+        Y = targets.reshape(len(targets), -1)
         self.horizon_ = Y.shape[1]
         if self._target_feature is not None:
-            _warn_if_y_does_not_continue_X(self, _as_3d(X), Y, self._target_feature)
-        self._fit(_as_3d(X), Y)
+            _warn_if_y_does_not_continue_X(
+                self, _as_3d(windows), Y, self._target_feature
+            )
+        self._fit(_as_3d(windows), Y)
         return self
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """Forecast the values that follow each window.
 
         Parameters
@@ -82,14 +89,16 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
             1-D when ``fit`` saw a 1-D ``y``, else one column per horizon step.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, allow_nd=True, dtype=self._input_dtype)
-        if X.shape[1:] != self._window_shape:
+        windows = validate_data(
+            self, X, reset=False, allow_nd=True, dtype=self._input_dtype
+        )
+        if windows.shape[1:] != self._window_shape:
             raise ValueError(
-                f"X has windows of shape {X.shape[1:]}, but "
+                f"X has windows of shape {windows.shape[1:]}, but "
                 f"{type(self).__name__} was fitted on windows of shape "
                 f"{self._window_shape}."
             )
-        y_pred = np.asarray(self._predict(_as_3d(X)), dtype=np.float64)
+        y_pred = np.asarray(self._predict(_as_3d(windows)), dtype=np.float64)
         return y_pred[:, 0] if self._y_ndim == 1 else y_pred
 
     def __sklearn_tags__(self):
@@ -97,11 +106,94 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
         tags.input_tags.three_d_array = True
         return tags
 
+    # --- fitted state: one protocol for pickle and rnnkit.save ------------------
+
+    def _get_fitted_state(self):
+        """Return ``(state, arrays)``: fitted values as JSON, fitted arrays by name.
+
+        ``_set_fitted_state`` rebuilds a fitted forecaster from them, checking
+        every value first, so a saved file can hold nothing else.
+        """
+        state = {
+            "horizon_": int(self.horizon_),
+            "n_features_in_": int(self.n_features_in_),
+            "y_ndim": int(self._y_ndim),
+            "window_shape": [int(n) for n in self._window_shape],
+        }
+        if hasattr(self, "feature_names_in_"):
+            state["feature_names_in_"] = [str(n) for n in self.feature_names_in_]
+        return state, {}
+
+    def _set_fitted_state(self, state, arrays):
+        """Check the parameters, ``state`` and ``arrays``; become fitted from them.
+
+        Raises ``ValueError`` (or ``TypeError``) saying what is wrong.
+        """
+        self._validate_params()
+        if not isinstance(state, dict):
+            raise TypeError("the fitted state must be a dict")
+        state, arrays = dict(state), dict(arrays)
+        self._pop_fitted_state(state, arrays)
+        if state or arrays:
+            raise ValueError(
+                f"the fitted state has unexpected values {sorted(state)} and "
+                f"arrays {sorted(arrays)}"
+            )
+
+    def _pop_fitted_state(self, state, arrays):
+        """Set the fitted attributes from the entries they own, popping them."""
+        horizon = _pop_int(state, "horizon_", 1, MAX_DIM)
+        y_ndim = _pop_int(state, "y_ndim", 1, 2)
+        if y_ndim == 1 and horizon != 1:
+            raise ValueError("a forecaster fitted on a 1-D y must have horizon_ 1")
+        shape = state.pop("window_shape")
+        if not isinstance(shape, list) or len(shape) not in (1, 2):
+            raise ValueError(f"window_shape must be 1 or 2 ints. Got {shape!r:.80}")
+        shape = tuple(_check_int(n, "window_shape", 1, MAX_DIM) for n in shape)
+        if _pop_int(state, "n_features_in_", 1, MAX_DIM) != shape[0]:
+            raise ValueError("n_features_in_ must equal the window length")
+        if "feature_names_in_" in state:
+            names = state.pop("feature_names_in_")
+            if not (
+                isinstance(names, list)
+                and len(shape) == 1
+                and len(names) == shape[0]
+                and all(isinstance(n, str) for n in names)
+            ):
+                raise ValueError("feature_names_in_ must be one str per step")
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        self.horizon_, self.n_features_in_ = horizon, shape[0]
+        self._y_ndim, self._window_shape = y_ndim, shape
+
+    def __getstate__(self):
+        state = self.get_params(deep=False)
+        if hasattr(self, "horizon_"):
+            state["__fitted_state__"] = self._get_fitted_state()
+        return state
+
+    def __setstate__(self, state):
+        fitted = state.pop("__fitted_state__", None)
+        self.__dict__.update(state)
+        if fitted is not None:
+            self._set_fitted_state(*fitted)
+
     def _fit(self, X, Y):
         raise NotImplementedError
 
     def _predict(self, X):
         raise NotImplementedError
+
+
+def _pop_int(state, key, low, high):
+    return _check_int(state.pop(key), key, low, high)
+
+
+def _check_int(value, name, low, high):
+    if type(value) is not int or not low <= value <= high:
+        raise ValueError(
+            f"{name!r} must be an int from {low} to {high}. Got {value!r:.80}"
+        )
+    return value
 
 
 def _check_window_ndim(X):

@@ -1,7 +1,8 @@
 """The cell registry: which recurrent layer a ``cell`` name means.
 
 Cells come from plugins (rnnkit's own default plugin registers ``simple``,
-``lstm`` and ``gru``); :mod:`rnnkit.plugins` fills the registry on first use.
+``lstm`` and ``gru``); :mod:`rnnkit.plugins` owns the registry, fills it on
+first use and looks cells up (``resolve_cell``).
 A cell is selected by its bare name, or by ``"<distribution>:<name>"`` when two
 plugins register the same name.
 """
@@ -31,6 +32,11 @@ class RegisteredCell(NamedTuple):
     @property
     def qualified_name(self):
         return f"{self.distribution}:{self.name}"
+
+    @property
+    def fused_layer(self):
+        """The Keras layer that runs this cell fused (built-ins), or None."""
+        return getattr(self.factory, "fused_layer", None)
 
 
 class CellRegistry:
@@ -115,34 +121,17 @@ class CellRegistry:
         }
 
 
-def _registry():
-    from .plugins import cell_registry
-
-    return cell_registry()
-
-
-def available_cells():
-    """Return the sorted names ``cell`` accepts, plugins included."""
-    return _registry().names()
-
-
-def resolve_cell(name):
-    """Return the registered cell for ``name``, or raise a ValueError saying why."""
-    return _registry().resolve(name)
-
-
 def recurrent_layers(
-    keras, name, units, *, return_sequences, dropout, cell_kwargs, seed=None
+    keras, cell, units, *, return_sequences, dropout, cell_kwargs, seed=None
 ):
-    """Build the Keras layers that run cell ``name`` (a list: one or two layers).
+    """Build the Keras layers that run ``cell`` (a list: one or two layers).
 
     Built-in cells use their fused Keras layer, with initializers and dropout
     seeded from ``seed`` unless ``cell_kwargs`` sets them. A plugin cell runs
     inside ``keras.layers.RNN``, after a ``Dropout`` layer when ``dropout > 0``
     (a plugin cell need not implement dropout itself).
     """
-    cell = resolve_cell(name)
-    fused = getattr(cell.factory, "fused_layer", None)
+    fused = cell.fused_layer
     if fused is not None:
         seeded = {}
         if seed is not None:

@@ -50,7 +50,7 @@ class _ShowVersion(argparse.Action):
         )
 
     def __call__(self, parser, namespace, values, option_string=None):
-        from ._backends import describe_backend
+        from ._keras import describe_backend
 
         print(f"rnnkit {__version__} ({describe_backend()})")
         parser.exit()
@@ -276,7 +276,7 @@ def add_plugins(subparsers):
 def run_plugins(args):
     import json
 
-    from ._backends import describe_backend
+    from ._keras import describe_backend
     from .plugins import list_cells
 
     cells = list_cells()

@@ -217,7 +217,7 @@ def write_result(result, path):
 
 
 def _check_cells(cells, default):
-    from ._cells import available_cells
+    from .plugins import available_cells
 
     available = available_cells()
     if not cells:

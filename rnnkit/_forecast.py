@@ -344,7 +344,7 @@ def _order_by_time(values, times, series):
 
 
 def _check_cell(cell):
-    from ._cells import available_cells
+    from .plugins import available_cells
 
     available = available_cells()
     if cell not in available:

@@ -3,6 +3,7 @@
 import contextlib
 import contextvars
 import functools
+import importlib
 import logging
 import os
 import re
@@ -143,3 +144,19 @@ class _RetracingFilter(logging.Filter):
 
     def filter(self, record):
         return not (_inside_rnnkit.get() and RETRACING_WARNING in record.getMessage())
+
+
+def describe_backend():
+    """One line naming Keras and its backend, with versions, for the CLI.
+
+    Imports Keras (and so its backend); says what to install if it is missing.
+    """
+    try:
+        keras = import_keras()
+    except ImportError:
+        from ._install import install_extra
+
+        return f"Keras not installed: {install_extra('cpu')}"
+    backend = keras.backend.backend()
+    version = getattr(importlib.import_module(backend), "__version__", "?")
+    return f"Keras {keras.__version__}, backend {backend} {version}"

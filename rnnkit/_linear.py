@@ -48,7 +48,7 @@ class LinearForecaster(BaseForecaster):
         "fit_intercept": ["boolean"],
     }
 
-    def __init__(self, *, alpha=0.0, fit_intercept=True):
+    def __init__(self, *, alpha: float = 0.0, fit_intercept: bool = True) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
 
@@ -62,6 +62,20 @@ class LinearForecaster(BaseForecaster):
         self.coef_ = regressor.coef_.reshape(Y.shape[1], -1)
         # LinearRegression leaves a scalar 0.0 when fit_intercept=False.
         self.intercept_ = np.zeros(Y.shape[1]) + regressor.intercept_
+
+    def _get_fitted_state(self):
+        state, arrays = super()._get_fitted_state()
+        return state, {**arrays, "coef_": self.coef_, "intercept_": self.intercept_}
+
+    def _pop_fitted_state(self, state, arrays):
+        super()._pop_fitted_state(state, arrays)
+        n_inputs = int(np.prod(self._window_shape))
+        shapes = {"coef_": (self.horizon_, n_inputs), "intercept_": (self.horizon_,)}
+        for name, shape in shapes.items():
+            array = arrays.pop(name)
+            if array.dtype.kind != "f" or array.shape != shape:
+                raise ValueError(f"{name} must be floats of shape {shape}")
+            setattr(self, name, array)
 
     def _predict(self, X):
         return X.reshape(len(X), -1) @ self.coef_.T + self.intercept_

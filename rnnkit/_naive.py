@@ -46,7 +46,13 @@ class NaiveForecaster(BaseForecaster):
         "target_index": [Interval(Integral, 0, None, closed="left")],
     }
 
-    def __init__(self, *, strategy="last", season_length=None, target_index=0):
+    def __init__(
+        self,
+        *,
+        strategy: str = "last",
+        season_length: int | None = None,
+        target_index: int = 0,
+    ) -> None:
         self.strategy = strategy
         self.season_length = season_length
         self.target_index = target_index

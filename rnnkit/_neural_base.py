@@ -10,10 +10,12 @@ from sklearn.utils import check_random_state
 from ._backends import predict_jit_compile, set_random_seed, training_jit_compile
 from ._base import BaseForecaster
 from ._batches import window_batches
-from ._cells import recurrent_layers, resolve_cell
+from ._cells import recurrent_layers
+from ._install import install_command
 from ._keras import import_keras, quiet_keras_calls
 from ._scaling import WindowScaling
 from ._sklearn_compat import Interval, StrOptions
+from .plugins import resolve_cell
 
 OPTIMIZERS = {
     "adam": "Adam",
@@ -191,7 +193,7 @@ class BaseNeuralForecaster(BaseForecaster):
         """The layers (one, or Dropout and RNN for a plugin cell) for one level."""
         return recurrent_layers(
             keras,
-            self.cell,
+            resolve_cell(self.cell),
             units,
             return_sequences=return_sequences,
             dropout=self.dropout,
@@ -308,47 +310,115 @@ class BaseNeuralForecaster(BaseForecaster):
             key: [float(v) for v in values] for key, values in history.items()
         }
 
-    # --- pickling -------------------------------------------------------------
+    # --- fitted state (pickling and saving) ------------------------------------
 
-    def __getstate__(self):
-        state = dict(super().__getstate__())
-        state.pop("_epoch_reporter", None)  # a progress hook, not model state
-        model = state.pop("model_", None)
-        if model is not None:
-            # Rebuilt from the estimator's own parameters on unpickling, so no
-            # Keras object (and no Keras code path that skips safe mode) is
-            # pickled: only plain arrays.
-            state["_model_weights"] = model.get_weights()
-        return state
+    def _get_fitted_state(self):
+        state, arrays = super()._get_fitted_state()
+        scaling_state, scaling_arrays = self._scaling.to_state()
+        history = self.history_.items()
+        state["history_"] = {str(k): [float(v) for v in vs] for k, vs in history}
+        state.update({f"scaler_{k}": v for k, v in scaling_state.items()})
+        state["cells"] = [{"name": self.cell, "distribution": self._cell_distribution}]
+        arrays.update({f"scaling_{k}": v for k, v in scaling_arrays.items()})
+        # Weights only: no Keras object (and no Keras code path that skips safe
+        # mode) is stored; the network is rebuilt from the parameters.
+        weights = [w.ravel() for w in self.model_.get_weights()]
+        arrays["weights"] = np.concatenate(weights) if weights else np.zeros(0)
+        return state, arrays
 
-    def __setstate__(self, state):
-        weights = state.pop("_model_weights", None)
-        super().__setstate__(state)
-        if weights is not None:
-            self._check_cell_installed()
-            keras = import_keras()
-            self.model_ = self._build_network(keras, *self._window_shape3)
-            self.model_.set_weights(weights)
-            self.model_.jit_compile = predict_jit_compile(keras)
+    def _pop_fitted_state(self, state, arrays):
+        super()._pop_fitted_state(state, arrays)
+        self._units()
+        self.history_ = _checked_history(state.pop("history_"))
+        self._cell_distribution = self._check_cell_installed(state.pop("cells"))
+        self._scaling = WindowScaling.from_state(
+            {k[7:]: state.pop(k) for k in list(state) if k.startswith("scaler_")},
+            {k[8:]: arrays.pop(k) for k in list(arrays) if k.startswith("scaling_")},
+            self._window_shape3[1],
+        )
+        self.model_ = self._rebuild_network(arrays.pop("weights"))
 
-    def _check_cell_installed(self):
-        """Name the distribution to install when this model's cell is missing."""
+    def _check_cell_installed(self, cells):
+        """Check the cell entry; name the distribution to install when it is missing."""
+        entry = cells[0] if isinstance(cells, list) and len(cells) == 1 else None
+        if not (
+            isinstance(entry, dict)
+            and set(entry) == {"name", "distribution"}
+            and entry["name"] == self.cell
+            and isinstance(entry["distribution"], str)
+        ):
+            raise ValueError(
+                "cells must be one {'name', 'distribution'} entry for the cell "
+                f"{self.cell!r}. Got {cells!r:.80} instead."
+            )
+        distribution = entry["distribution"]
         try:
-            resolve_cell(self.cell)
-        except ValueError as error:
-            from ._install import install_command
-
-            distribution = getattr(self, "_cell_distribution", "its plugin")
+            found = resolve_cell(self.cell).distribution
+        except ValueError:
+            found = None
+        if found != distribution:
+            other = "" if found is None else f" ({self.cell!r} is {found!r}'s)"
             raise ValueError(
                 f"This {type(self).__name__} was trained with cell {self.cell!r} "
                 f"from the distribution {distribution!r}, which is not available "
-                f"here. Install it ({install_command(distribution)}) and load again."
-            ) from error
+                f"here{other}. Install it ({install_command(distribution)}) and "
+                "load again."
+            )
+        return distribution
+
+    def _rebuild_network(self, weights):
+        """The network ``_build_network`` makes, holding the given flat weights."""
+        if not (
+            isinstance(weights, np.ndarray)
+            and weights.ndim == 1
+            and weights.dtype.kind == "f"
+        ):
+            raise ValueError("the network's weights must be a 1-D array of floats")
+        needed = self._min_weight_count()
+        if needed > weights.size:  # Keras allocates a network when it builds it
+            raise ValueError(
+                f"the parameters describe a network of at least {needed} weights, "
+                f"more than the {weights.size} given"
+            )
+        keras = import_keras()
+        model = self._build_network(keras, *self._window_shape3)
+        shapes = [tuple(w.shape) for w in model.weights]
+        sizes = [int(np.prod(shape)) for shape in shapes]
+        if sum(sizes) != weights.size:
+            raise ValueError(
+                f"the network has {sum(sizes)} weights; {weights.size} were given"
+            )
+        parts = np.split(weights, np.cumsum(sizes)[:-1])
+        model.set_weights([p.reshape(s) for p, s in zip(parts, shapes, strict=True)])
+        model.jit_compile = predict_jit_compile(keras)
+        return model
+
+    def _min_weight_count(self):
+        """A lower bound on the network's weight count, from parameters alone."""
+        fused = resolve_cell(self.cell).fused_layer is not None
+        n_in, count = self._window_shape3[1], 0
+        for units in self._units():
+            count += units * (n_in + (units if fused else 0))
+            n_in = units
+        return count + n_in * self._head_units()
+
+    def _head_units(self):
+        """Units of the dense layer on the last recurrent layer."""
+        return self.horizon_
 
     @property
     def _window_shape3(self):
         shape = self._window_shape
         return shape if len(shape) == 2 else (shape[0], 1)
+
+
+def _checked_history(history):
+    if not isinstance(history, dict) or not all(
+        isinstance(values, list) and all(type(v) in (int, float) for v in values)
+        for values in history.values()
+    ):
+        raise ValueError("history_ must map names to lists of numbers")
+    return {k: [float(v) for v in values] for k, values in history.items()}
 
 
 def _padded_blocks(X, size):

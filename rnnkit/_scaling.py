@@ -1,5 +1,7 @@
 """How the neural forecasters normalise windows and targets, and undo it."""
 
+import re
+
 import numpy as np
 
 _CHUNK = 4096
@@ -7,6 +9,8 @@ _CHUNK = 4096
 # more than the values within a window do (a trend, a level shift, a random
 # walk), and by the training data's mean and deviation otherwise.
 AUTO_LEVEL_RATIO = 1.0
+KINDS = ("standard", "window", "window_mean", None)  # fitted: "auto" resolved
+_FITTED_NAME = re.compile(r"^[a-z][a-z0-9_]*_$")
 
 
 class WindowScaling:
@@ -68,6 +72,33 @@ class WindowScaling:
         """Undo ``transform_target`` on forecasts ``(n, horizon)``."""
         offset, scale = self._target_offset(X), self.scale_[self.target_index]
         return Y * scale + offset[:, None]
+
+    def to_state(self):
+        """Return ``(state, arrays)``: the settings as JSON, fitted arrays by name."""
+        state = {k: v for k, v in vars(self).items() if not k.endswith("_")}
+        arrays = {k: v for k, v in vars(self).items() if isinstance(v, np.ndarray)}
+        return state, arrays
+
+    @classmethod
+    def from_state(cls, state, arrays, n_features):
+        """Rebuild a fitted scaling from ``to_state``, checking every value."""
+        scaling = cls(**state)
+        if scaling.kind not in KINDS:
+            raise ValueError(
+                f"scaler kind must be one of {KINDS}. Got {scaling.kind!r}"
+            )
+        index = scaling.target_index
+        if type(index) is not int or not 0 <= index < n_features:
+            raise ValueError(f"scaler target_index must be an int below {n_features}")
+        if not {"center_", "scale_"} <= set(arrays):
+            raise ValueError("scaling arrays must include center_ and scale_")
+        for name, array in arrays.items():
+            if not (_FITTED_NAME.match(name) and array.shape == (n_features,)):
+                raise ValueError(
+                    f"scaling array {name!r} must have shape ({n_features},)"
+                )
+            setattr(scaling, name, array)
+        return scaling
 
     def _offsets(self, X):
         if self.kind in ("window", "window_mean"):

@@ -130,8 +130,8 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
         return self.target_index
 
     @property
-    def _per_step(self):
-        return self.architecture == "per_step"
+    def _architecture(self):
+        return ARCHITECTURES[self.architecture]
 
     def _check_params_before_training(self, n_windows):
         super()._check_params_before_training(n_windows)
@@ -143,45 +143,41 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
             )
 
     def _build_network(self, keras, n_steps, n_features):
-        if not self._per_step:
-            return self._encoder_decoder(keras, n_steps, n_features)
-        layers = self._recurrent_layers(keras, last_returns_sequences=True)
+        return self._architecture.network(self, keras, n_steps, n_features)
+
+    def _training_targets(self, X_scaled, Y_scaled):
+        return self._architecture.training_targets(self, X_scaled, Y_scaled)
+
+    def _loss(self, keras):
+        return self._architecture.loss(self, keras, keras.losses.get(self.loss))
+
+    def _forecast(self, output):
+        return self._architecture.forecast(output)
+
+    def _head_units(self):
+        return self._architecture.head_units(self.horizon_)
+
+
+class _PerStep:
+    """Every step's output forecasts the ``horizon`` values after that step."""
+
+    def network(self, model, keras, n_steps, n_features):
+        layers = model._recurrent_layers(keras, last_returns_sequences=True)
         return keras.Sequential(
             [
                 keras.Input((n_steps, n_features)),
                 *layers,
-                self._dense(keras, self.horizon_, level=99),
+                model._dense(keras, model.horizon_, level=99),
             ]
         )
 
-    def _encoder_decoder(self, keras, n_steps, n_features):
-        encoder = self._recurrent_layers(keras, last_returns_sequences=False)
-        decoder = self._recurrent_layer(
-            keras, self._units()[-1], return_sequences=True, level=50
-        )
-        return keras.Sequential(
-            [
-                keras.Input((n_steps, n_features)),
-                *encoder,
-                keras.layers.RepeatVector(self.horizon_),
-                *decoder,
-                self._dense(keras, 1, level=99),
-                keras.layers.Flatten(),
-            ]
-        )
-
-    def _training_targets(self, X_scaled, Y_scaled):
-        if not self._per_step:
-            return Y_scaled
+    def training_targets(self, model, X_scaled, Y_scaled):
         # The target series over the window and the horizon; the loss cuts it
         # into per-step targets batch by batch.
-        return np.concatenate([X_scaled[:, :, self.target_index], Y_scaled], axis=1)
+        return np.concatenate([X_scaled[:, :, model.target_index], Y_scaled], axis=1)
 
-    def _loss(self, keras):
-        base_loss = keras.losses.get(self.loss)
-        if not self._per_step:
-            return base_loss
-        horizon = self.horizon_
+    def loss(self, model, keras, base_loss):
+        horizon = model.horizon_
 
         def per_step_loss(series, y_pred):
             n_steps = keras.ops.shape(y_pred)[1]
@@ -192,5 +188,43 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
 
         return per_step_loss
 
-    def _forecast(self, output):
-        return output[:, -1, :] if self._per_step else output
+    def forecast(self, output):
+        return output[:, -1, :]
+
+    def head_units(self, horizon):
+        return horizon
+
+
+class _EncoderDecoder:
+    """An encoder reads the window; a decoder unrolls one step per forecast value."""
+
+    def network(self, model, keras, n_steps, n_features):
+        encoder = model._recurrent_layers(keras, last_returns_sequences=False)
+        decoder = model._recurrent_layer(
+            keras, model._units()[-1], return_sequences=True, level=50
+        )
+        return keras.Sequential(
+            [
+                keras.Input((n_steps, n_features)),
+                *encoder,
+                keras.layers.RepeatVector(model.horizon_),
+                *decoder,
+                model._dense(keras, 1, level=99),
+                keras.layers.Flatten(),
+            ]
+        )
+
+    def training_targets(self, model, X_scaled, Y_scaled):
+        return Y_scaled
+
+    def loss(self, model, keras, base_loss):
+        return base_loss
+
+    def forecast(self, output):
+        return output
+
+    def head_units(self, horizon):
+        return 1
+
+
+ARCHITECTURES = {"per_step": _PerStep(), "encoder_decoder": _EncoderDecoder()}

@@ -3,6 +3,7 @@
 from numbers import Integral
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import check_array
 
@@ -19,7 +20,14 @@ from ._sklearn_compat import Interval, validate_params
     },
     prefer_skip_nested_validation=True,
 )
-def make_windows(series, n_steps, horizon=1, *, stride=1, target_index=0):
+def make_windows(
+    series: ArrayLike,
+    n_steps: int,
+    horizon: int = 1,
+    *,
+    stride: int = 1,
+    target_index: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
     """Cut a series into input windows and the values that follow them.
 
     Window ``i`` holds ``series[i * stride : i * stride + n_steps]``; its target
@@ -107,8 +115,14 @@ def make_windows(series, n_steps, horizon=1, *, stride=1, target_index=0):
     prefer_skip_nested_validation=True,
 )
 def window_split(
-    n_steps, horizon=1, *, stride=1, n_splits=5, test_size=None, max_train_size=None
-):
+    n_steps: int,
+    horizon: int = 1,
+    *,
+    stride: int = 1,
+    n_splits: int = 5,
+    test_size: int | None = None,
+    max_train_size: int | None = None,
+) -> TimeSeriesSplit:
     """Time-ordered cross-validation for windows, with no overlap leakage.
 
     Neighbouring windows share values: a test window that starts right after the

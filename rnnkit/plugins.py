@@ -21,7 +21,7 @@ import warnings
 import pluggy
 
 from . import _default_cells, hookspecs
-from ._cells import BUILTIN_DISTRIBUTION, CellRegistry, RegisteredCell
+from ._cells import BUILTIN_DISTRIBUTION, CellInfo, CellRegistry, RegisteredCell
 from ._keras import quiet_tensorflow_startup
 
 ENTRY_POINT_GROUP = "rnnkit"
@@ -40,17 +40,27 @@ class PluginWarning(UserWarning):
     """A plugin failed to load and was dropped; rnnkit keeps working without it."""
 
 
-def get_plugin_manager():
+def get_plugin_manager() -> pluggy.PluginManager:
     """Return the pluggy ``PluginManager``, loading plugins on first call."""
     return _load()[0]
 
 
-def cell_registry():
+def cell_registry() -> CellRegistry:
     """Return the cell registry, loading plugins on first call."""
     return _load()[1]
 
 
-def list_cells():
+def resolve_cell(name: str) -> RegisteredCell:
+    """Return the registered cell for ``name``, or raise a ValueError saying why."""
+    return cell_registry().resolve(name)
+
+
+def available_cells() -> list[str]:
+    """Return the sorted names ``cell`` accepts, plugins included."""
+    return cell_registry().names()
+
+
+def list_cells() -> dict[str, CellInfo]:
     """List the recurrent cells ``RNNForecaster(cell=...)`` accepts.
 
     Returns
@@ -148,19 +158,24 @@ def _register_function(registry, distribution):
 
 
 def _check_cell_contract(entry):
-    """Build the cell once and check it has what keras.layers.RNN needs."""
+    """Build the cell once: it has what keras.layers.RNN needs, and Keras knows it.
+
+    A cell class Keras cannot rebuild (not registered with its serializer)
+    is refused: a Keras model holding it could not be loaded again.
+    """
     from ._keras import import_keras
 
-    keras = import_keras()
     cell = entry.factory(4)
     missing = [a for a in ("state_size", "output_size", "call") if not hasattr(cell, a)]
     if missing:
         raise TypeError(f"the cell it builds has no {', '.join(missing)}")
-    cell_class = type(cell)
+    keras, cell_class = import_keras(), type(cell)
     registered = keras.saving.get_registered_name(cell_class)
     if keras.saving.get_registered_object(registered) is not cell_class:
-        # Keras can only rebuild a saved model whose cell class it knows.
-        keras.saving.register_keras_serializable(package=entry.distribution)(cell_class)
+        raise TypeError(
+            f"Keras cannot rebuild its cell class {cell_class.__name__}: decorate "
+            "it with @keras.saving.register_keras_serializable(package=...)"
+        )
 
 
 def _report(distribution, reason):

@@ -29,19 +29,20 @@ import pickle
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from . import plugins
-from ._cells import resolve_cell
 from ._keras import import_keras
 
 UNITS = 3
 N_INPUTS = 2
 
 
-def check_cell(cell, **cell_kwargs):
+def check_cell(cell: str, **cell_kwargs: Any) -> None:
     """Run every conformance check on a registered cell.
 
     Parameters
@@ -60,7 +61,7 @@ def check_cell(cell, **cell_kwargs):
         check(cell, **cell_kwargs)
 
 
-def parametrize_with_cell_checks(cells, **cell_kwargs):
+def parametrize_with_cell_checks(cells: Iterable[str], **cell_kwargs: Any) -> Any:
     """Pytest decorator: one test per (cell, check), like scikit-learn's.
 
     The decorated test takes ``cell`` and ``check`` and calls ``check(cell)``.
@@ -78,7 +79,7 @@ def parametrize_with_cell_checks(cells, **cell_kwargs):
 
 
 @contextlib.contextmanager
-def load_only(*distributions):
+def load_only(*distributions: str) -> Iterator[None]:
     """Within the block, load only the named plugin distributions.
 
     Sets ``RNNKIT_LOAD_PLUGINS`` (which child processes inherit) and reloads
@@ -99,7 +100,7 @@ def load_only(*distributions):
 
 
 def _build(cell, cell_kwargs, units=UNITS):
-    return resolve_cell(cell).factory(units, **cell_kwargs)
+    return plugins.resolve_cell(cell).factory(units, **cell_kwargs)
 
 
 def _sizes(state_size):

@@ -7,6 +7,7 @@ import keras
 import rnnkit
 
 
+@keras.saving.register_keras_serializable(package=__name__)
 class MinimalCell(keras.layers.Layer):
     """h' = tanh(x W + h U): the smallest honest recurrent cell."""
 

@@ -1,5 +1,6 @@
 """Validation every forecaster inherits from the base."""
 
+import pickle
 import re
 import warnings
 
@@ -124,3 +125,26 @@ def test_neural_forecasters_warn_when_y_does_not_continue_X(Forecaster):
     pipeline = make_pipeline(StandardScaler(), Forecaster(units=1, epochs=1))
     with pytest.warns(UserWarning, match=f"{Forecaster.__name__} forecasts the"):
         pipeline.fit(X[:40], y[:40])
+
+
+@pytest.mark.parametrize("Forecaster", FORECASTERS)
+def test_base_pickles_parameters_and_fitted_state_only(Forecaster):
+    X = np.random.default_rng(0).normal(size=(20, 5))
+    model = Forecaster().fit(X, np.zeros((20, 2)))
+    model._progress = lambda: None  # a hook, not state: never pickled
+    state = model.__getstate__()
+    assert set(state) == {*model.get_params(), "__fitted_state__"}
+    fitted, _ = state["__fitted_state__"]
+    assert fitted["horizon_"] == 2 and fitted["window_shape"] == [5]
+    copy = pickle.loads(pickle.dumps(model))
+    assert not hasattr(copy, "_progress")
+    np.testing.assert_array_equal(copy.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("Forecaster", FORECASTERS)
+def test_base_set_fitted_state_refuses_bad_values(Forecaster):
+    X = np.random.default_rng(0).normal(size=(20, 5))
+    state, arrays = Forecaster().fit(X, np.zeros(20))._get_fitted_state()
+    for bad in ({"horizon_": 0}, {"y_ndim": 3}, {"window_shape": [5, 0]}, {"x": 1}):
+        with pytest.raises(ValueError):
+            Forecaster()._set_fitted_state({**state, **bad}, arrays)

@@ -120,6 +120,10 @@ def test_plugin_raising_in_hook_loses_all_its_cells(site):
         ('register("notcallable", 42)', "not callable"),
         ('register("stateless", lambda units: object())', "no state_size"),
         ('register("Bad Name", MinimalCell)', "is not valid"),
+        (
+            'register("unknown", type("Unknown", (MinimalCell,), {}))',
+            "Keras cannot rebuild its cell class Unknown",
+        ),
     ],
 )
 def test_plugin_breaking_the_cell_contract_is_refused(site, registration, reason):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rnnkit import _cells
+from rnnkit import _cells, plugins
 from rnnkit.testing import check_cell, parametrize_with_cell_checks
 
 
@@ -29,7 +29,7 @@ def test_check_cell_catches_wrong_output_size(monkeypatch):
         def output_size(self, value):
             pass
 
-    registry = _cells._registry()
+    registry = plugins.cell_registry()
     monkeypatch.setitem(
         registry._cells,
         "test:liar",

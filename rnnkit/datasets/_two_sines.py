@@ -62,7 +62,13 @@ def generate_time_series(n_series, n_steps, *, random_state=None):
     },
     prefer_skip_nested_validation=True,
 )
-def load_two_sines(horizon=1, *, n_series=10_000, n_steps=50, random_state=42):
+def load_two_sines(
+    horizon: int = 1,
+    *,
+    n_series: int = 10_000,
+    n_steps: int = 50,
+    random_state: int | np.random.RandomState | None = 42,
+) -> Bunch:
     """Load the chapter's experiment: windows of two-sine series, split 70/20/10.
 
     Draws ``n_series`` series of ``n_steps + horizon`` values; the first
