@@ -133,7 +133,16 @@ def plain_keras(keras, cell, data, epochs):
 def rnnkit_estimator(keras, cell, data, epochs):
     from rnnkit import RNNForecaster
 
-    model = RNNForecaster(cell=cell, units=(20, 20), epochs=epochs, random_state=0)
+    # The chapter's network and training, as the plain-Keras reference has them.
+    model = RNNForecaster(
+        cell=cell,
+        units=(20, 20),
+        learning_rate=0.001,
+        learning_rate_schedule="constant",
+        scaler="standard",
+        epochs=epochs,
+        random_state=0,
+    )
     return lambda: model.fit(data.X_train, data.y_train), model.predict
 
 

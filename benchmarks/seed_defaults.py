@@ -1,0 +1,100 @@
+"""The neural forecasters' defaults on the seed chapter's data: 0.1's against today's.
+
+Run: python benchmarks/seed_defaults.py [--write]
+
+Fits RNNForecaster and Seq2SeqForecaster at today's defaults and at rnnkit 0.1's
+(written out as parameters) on the chapter's 1-step and 10-step splits, one after
+the other in one process, and prints test MSE and fit seconds side by side with
+the goals of the real-data issue (1-step MSE at most 0.0015, 10-step at most
+0.0030) and the ratio of fit times. ``--write`` puts the table into
+benchmarks/README.md.
+"""
+
+import argparse
+import os
+import re
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+
+from rnnkit import RNNForecaster, Seq2SeqForecaster
+from rnnkit.datasets import load_two_sines
+
+# rnnkit 0.1's defaults, which 0.2 changed.
+OLD = {
+    RNNForecaster: {
+        "cell": "simple",
+        "units": (20, 20),
+        "epochs": 20,
+        "learning_rate": 0.001,
+        "learning_rate_schedule": "constant",
+        "scaler": "standard",
+    },
+    Seq2SeqForecaster: {
+        "cell": "simple",
+        "units": (20, 20),
+        "epochs": 20,
+        "scaler": "standard",
+    },
+}
+GOALS = {1: 0.0015, 10: 0.0030}
+
+
+def fit_and_score(estimator, data):
+    start = time.perf_counter()
+    estimator.fit(data.X_train, data.y_train)
+    seconds = time.perf_counter() - start
+    mse = float(np.mean((estimator.predict(data.X_test) - data.y_test) ** 2))
+    return mse, seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    import keras
+
+    lines = [
+        "| model | horizon | 0.1 defaults MSE | defaults MSE | goal | "
+        "0.1 fit s | fit s | fit time ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    print("\n".join(lines), flush=True)
+    for horizon in (1, 10):
+        data = load_two_sines(horizon=horizon)
+        for Forecaster, old_params in OLD.items():
+            old = fit_and_score(Forecaster(random_state=0, **old_params), data)
+            new = fit_and_score(Forecaster(random_state=0), data)
+            line = (
+                f"| {Forecaster.__name__} | {horizon} | {old[0]:.5f} | {new[0]:.5f} | "
+                f"{GOALS[horizon]} | {old[1]:.1f} | {new[1]:.1f} | "
+                f"{new[1] / old[1]:.2f} |"
+            )
+            lines.append(line)
+            print(line, flush=True)
+    heading = (
+        f"Seed 0, {os.cpu_count()} CPU cores, Keras {keras.__version__} "
+        f"({keras.backend.backend()}); each row's two fits ran back to back."
+    )
+    print(heading)
+    if args.write:
+        readme = Path(__file__).with_name("README.md")
+        block = (
+            f"<!-- seed_defaults start -->\n{heading}\n\n"
+            + "\n".join(lines)
+            + "\n<!-- seed_defaults end -->"
+        )
+        text = re.sub(
+            r"<!-- seed_defaults start -->.*<!-- seed_defaults end -->",
+            block,
+            readme.read_text(),
+            flags=re.S,
+        )
+        readme.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
