@@ -14,18 +14,12 @@ MODELS = ("naive", "linear", "rnn", "seq2seq")
 NEURAL = ("rnn", "seq2seq")
 DEFAULT_CELLS = ("simple", "lstm", "gru")  # the built-ins; plugins via --cells
 DEFAULT_HORIZONS = (1, 10)
-# The chapter's data and training; rnnkit's defaults are the chapter's networks.
-FULL = {"n_series": 10_000, "epochs": 20, "cells": DEFAULT_CELLS, "rnn": {}}
+# The chapter's data; the networks train at rnnkit's defaults (epochs=None).
+FULL = {"n_series": 10_000, "epochs": None, "cells": DEFAULT_CELLS}
 # About a minute on 2 cores: a fit costs seconds of set-up whatever its epochs,
-# so --quick drops a cell as well as data and epochs, and trains rnn at the
-# higher, decaying learning rate Seq2SeqForecaster uses by default, which
-# makes up for the fewer epochs.
-QUICK = {
-    "n_series": 2_000,
-    "epochs": 3,
-    "cells": ("simple", "gru"),
-    "rnn": {"learning_rate": 0.01, "learning_rate_schedule": "cosine"},
-}
+# so --quick drops a cell as well as data and epochs.
+QUICK = {"n_series": 2_000, "epochs": 3, "cells": ("simple", "gru")}
+SEED_SERIES, SEED_EPOCHS = 10_000, 20  # how the chapter trained
 MIN_SERIES = 20  # so that the 10 % test split holds at least two series
 N_STEPS = 50
 N_EXAMPLES = 3  # test series kept for the plot
@@ -54,9 +48,14 @@ class Run:
 class Plan:
     runs: list
     n_series: int
-    epochs: int
-    random_state: int
-    rnn_params: dict
+    epochs: int | None  # None: the estimators' default
+    random_state: int | None  # None: the estimators' default
+
+    @property
+    def params(self):
+        """The networks' parameters set here; the rest are rnnkit's defaults."""
+        params = {"epochs": self.epochs, "random_state": self.random_state}
+        return {key: value for key, value in params.items() if value is not None}
 
     @property
     def neural(self):
@@ -85,7 +84,7 @@ def plan(
     quick=False,
     epochs=None,
     n_series=None,
-    random_state=0,
+    random_state=None,
 ):
     """Check the options and list the runs, in table order."""
     models = _unique(models or MODELS)
@@ -110,7 +109,7 @@ def plan(
             for cell in cells if model in NEURAL else [None]:
                 runs.append(Run(model, cell, horizon))
     epochs = epochs or settings["epochs"]
-    return Plan(runs, n_series, epochs, random_state, settings["rnn"])
+    return Plan(runs, n_series, epochs, random_state)
 
 
 def run(plan, step):
@@ -151,10 +150,9 @@ def format_table(result):
         f"({n_train:,} train, {n_test:,} test)",
     ]
     if plan.neural:
-        rnn = ", ".join(f"{k}={v!r}" for k, v in plan.rnn_params.items())
+        params = ", ".join(f"{k}={v!r}" for k, v in plan.params.items())
         lines.append(
-            f"neural models: epochs={plan.epochs}, random_state={plan.random_state}"
-            f"{f' (rnn: {rnn})' if rnn else ''}; "
+            f"neural models: rnnkit's defaults{f', {params}' if params else ''}; "
             f"Keras backend: {result.keras_backend}"
         )
     header = ("model", "horizon", "test MSE", "x naive", "fit s", "seed")
@@ -178,9 +176,9 @@ def format_table(result):
     lines.append("")
     lines.append(
         "x naive: test MSE / the naive forecast's. seed: the chapter's MSE "
-        f"({FULL['n_series']:,} series, {FULL['epochs']} epochs)."
+        f"({SEED_SERIES:,} series, {SEED_EPOCHS} epochs)."
     )
-    if plan.n_series != FULL["n_series"] or plan.epochs != FULL["epochs"]:
+    if plan.n_series < SEED_SERIES or (plan.epochs or SEED_EPOCHS) < SEED_EPOCHS:
         lines.append(
             "Fewer series or epochs than the chapter: expect higher errors than "
             "its figures."
@@ -200,7 +198,6 @@ def write_result(result, path):
             "n_steps": N_STEPS,
             "epochs": plan.epochs,
             "random_state": plan.random_state,
-            "rnn_params": plan.rnn_params,
             "results": result.rows,
         }
         with open(path, "w", encoding="utf-8") as file:
@@ -265,14 +262,8 @@ def _estimator(run_, plan):
         return NaiveForecaster()
     if run_.model == "linear":
         return LinearForecaster()
-    common = {
-        "cell": run_.cell,
-        "epochs": plan.epochs,
-        "random_state": plan.random_state,
-    }
-    if run_.model == "rnn":
-        return RNNForecaster(**common, **plan.rnn_params)
-    return Seq2SeqForecaster(**common)
+    neural = RNNForecaster if run_.model == "rnn" else Seq2SeqForecaster
+    return neural(cell=run_.cell, **plan.params)
 
 
 def _fit_and_score(run_, data, plan, report):

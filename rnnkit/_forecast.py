@@ -2,8 +2,10 @@
 
 The last 20 % of the series (at least ``horizon`` values) is the holdout. Models
 train on the windows whose targets end before it and are scored on the windows
-whose targets lie inside it, beside the naive forecast. The chosen model is then
-refit on every window of the series and forecasts from its last window.
+whose targets lie inside it (MSE and MASE), beside the naive forecast and, when
+the series has a known season, the seasonal naive one. The chosen model is then
+refit on every window of the series and forecasts from its last window. The
+networks run at rnnkit's defaults, except for what the user sets.
 """
 
 import os
@@ -15,12 +17,22 @@ import numpy as np
 
 from ._cli import UsageError, report_epochs
 
-MODELS = ("naive", "linear", "rnn", "seq2seq")
+MODELS = ("naive", "seasonal", "linear", "rnn", "seq2seq")
 NEURAL = ("rnn", "seq2seq")
-AUTO_CANDIDATES = ("naive", "linear", "rnn")
+AUTO_CANDIDATES = ("naive", "seasonal", "linear", "rnn")
+BASELINES = ("naive", "seasonal")  # scored beside any --model
 HOLDOUT_FRACTION = 0.2
 MIN_TRAIN_WINDOWS = 10
 MAX_DEFAULT_N_STEPS = 50
+# Season length by pandas frequency alias (without its anchor, such as -DEC).
+SEASONS = {
+    **dict.fromkeys(("MS", "ME", "M", "BMS", "BME", "BM"), 12),
+    **dict.fromkeys(("QS", "QE", "Q", "BQS", "BQE", "BQ"), 4),
+    "W": 52,
+    "D": 7,
+    **dict.fromkeys(("h", "H"), 24),
+    "B": 5,
+}
 
 
 @dataclass
@@ -41,11 +53,11 @@ class Plan:
     n_holdout: int
     candidates: list
     model: str
-    cell: str
-    epochs: int
-    random_state: int
+    params: dict  # the networks' parameters the user set; the rest are defaults
+    season: int | None = None  # for seasonal naive and MASE
     future_times: object = None  # the next horizon times, when times are given
     freq: str | None = None  # their pandas frequency alias, when one fits
+    notes: list = field(default_factory=list)
 
     @property
     def holdout_start(self):
@@ -60,6 +72,7 @@ class Plan:
 class Result:
     plan: Plan
     scores: dict  # candidate -> holdout MSE
+    mase: dict  # candidate -> holdout MASE
     chosen: str
     holdout_forecast: np.ndarray  # the chosen model, horizon by horizon
     forecast: np.ndarray
@@ -122,36 +135,89 @@ def default_n_steps(n_values):
     return int(min(MAX_DEFAULT_N_STEPS, max(2, n_values // 10)))
 
 
-def plan(series, *, horizon, n_steps, model, cell, epochs, random_state):
-    """Check the options against the series; decide the windows and candidates."""
+def plan(
+    series, *, horizon, n_steps, model, season=None, cell=None, epochs=None,
+    random_state=None,
+):  # fmt: skip
+    """Check the options against the series; decide the windows and candidates.
+
+    ``cell``, ``epochs`` and ``random_state`` go to the networks only when given;
+    ``season`` defaults to the one of the times' frequency, if any.
+    """
     if model not in (*MODELS, "auto"):
         raise UsageError(
             f"unknown model {model!r} for --model; choose from auto, "
             f"{', '.join(MODELS)}."
         )
-    if model == "auto":
-        candidates = list(AUTO_CANDIDATES)
-    else:
-        candidates = list(dict.fromkeys(["naive", model]))
-    if any(c in NEURAL for c in candidates):
+    future_times, freq = _future_times(series.times, horizon)
+    season = season or season_of(freq)
+    if model == "seasonal" and season is None:
+        raise UsageError(
+            "--model seasonal needs a season: give --season M, or a --time-column "
+            "whose frequency has one (monthly, quarterly, weekly, daily, hourly)."
+        )
+    if cell is not None and model in (*NEURAL, "auto"):
         _check_cell(cell)
+    params = {"cell": cell, "epochs": epochs, "random_state": random_state}
+    params = {key: value for key, value in params.items() if value is not None}
     n_values = len(series.values)
-    n_steps = n_steps or default_n_steps(n_values)
     n_holdout = max(horizon, round(HOLDOUT_FRACTION * n_values))
     result = Plan(
-        series, horizon, n_steps, n_holdout, candidates, model, cell, epochs,
-        random_state,
+        series, horizon, n_steps, n_holdout, [], model, params, season,
+        future_times, freq,
     )  # fmt: skip
+    result.n_steps = _window_length(result, n_steps)
+    result.candidates = _candidates(result)
     if result.n_train_windows < MIN_TRAIN_WINDOWS:
         raise UsageError(
             f"{series.name!r} has {n_values} values, too few for --n-steps "
-            f"{n_steps} and --horizon {horizon}: after holding out the last "
+            f"{result.n_steps} and --horizon {horizon}: after holding out the last "
             f"{n_holdout} for testing, {max(0, result.n_train_windows)} training "
             f"windows remain and {MIN_TRAIN_WINDOWS} are needed; use a smaller "
             "--n-steps or --horizon, or a longer series."
         )
-    result.future_times, result.freq = _future_times(series.times, horizon)
     return result
+
+
+def season_of(freq):
+    """The season length of a pandas frequency alias, or None (yearly, unknown)."""
+    if freq is None:
+        return None
+    pd = _import_pandas()
+    offset = pd.tseries.frequencies.to_offset(freq)
+    if offset.n != 1:
+        return None
+    return SEASONS.get(offset.rule_code.split("-")[0])
+
+
+def _window_length(plan, n_steps):
+    """``--n-steps``, else the default raised to a season when the series allows."""
+    season = plan.season
+    if n_steps is None:
+        n_steps = default_n_steps(len(plan.series.values))
+        longest = plan.holdout_start - plan.horizon + 1 - MIN_TRAIN_WINDOWS
+        if season is not None and n_steps < season <= longest:
+            n_steps = season
+    return n_steps
+
+
+def _candidates(plan):
+    """The baselines (seasonal naive when windows hold a season), then the model."""
+    seasonal = plan.season is not None and plan.n_steps >= plan.season
+    if plan.model == "seasonal" and not seasonal:
+        raise UsageError(
+            f"--model seasonal needs windows of at least a season ({plan.season} "
+            f"values), but they have {plan.n_steps}; use --n-steps {plan.season} "
+            "or more."
+        )
+    if plan.season is not None and not seasonal:
+        plan.notes.append(
+            f"seasonal naive left out: windows of {plan.n_steps} values are "
+            f"shorter than the season ({plan.season}); use --n-steps "
+            f"{plan.season} or more to include it"
+        )
+    names = AUTO_CANDIDATES if plan.model == "auto" else (*BASELINES, plan.model)
+    return [name for name in dict.fromkeys(names) if name != "seasonal" or seasonal]
 
 
 def describe(plan):
@@ -162,6 +228,7 @@ def describe(plan):
     if series.times is not None:
         span = f", {_format_time(series.times[0])} to {_format_time(series.times[-1])}"
         span += f" (frequency {plan.freq})" if plan.freq else ""
+    span += f", season {plan.season}" if plan.season else ""
     n_test = plan.n_holdout - plan.horizon + 1
     return (
         f"{series.name!r} from {series.path}: {n} values{span}\n"
@@ -179,7 +246,8 @@ def run(plan, step):
     X, y = make_windows(values, n_steps, horizon)
     train = slice(0, plan.n_train_windows)
     test = slice(plan.holdout_start - n_steps, None)
-    scores, holdout, seconds = {}, {}, {}
+    scores, mase, holdout, seconds = {}, {}, {}, {}
+    scale = _mase_scale(plan)
     for name in plan.candidates:
         with step(f"{_label(name, plan)}: holdout fit") as report:
             estimator = report_epochs(_estimator(name, plan), report)
@@ -187,28 +255,34 @@ def run(plan, step):
             estimator.fit(X[train], y[train])
             seconds[name] = time.perf_counter() - start
             forecast = estimator.predict(X[test]).reshape(-1, horizon)
-        scores[name] = float(np.mean((forecast - y[test].reshape(-1, horizon)) ** 2))
+        errors = forecast - y[test].reshape(-1, horizon)
+        scores[name] = float(np.mean(errors**2))
+        mase[name] = float(np.mean(np.abs(errors)) / scale) if scale else np.nan
         # Non-overlapping forecasts across the holdout, for the plot.
         holdout[name] = forecast[::horizon].ravel()[: plan.n_holdout]
     chosen = plan.model if plan.model != "auto" else min(scores, key=scores.get)
     with step(f"{_label(chosen, plan)}: refit on the whole series") as report:
         estimator = report_epochs(_estimator(chosen, plan), report).fit(X, y)
         future = estimator.predict(values[None, -n_steps:]).reshape(horizon)
-    return Result(plan, scores, chosen, holdout[chosen], future, seconds)
+    return Result(plan, scores, mase, chosen, holdout[chosen], future, seconds)
 
 
 def format_report(result):
     """Holdout errors beside naive, then the forecast, as plain text."""
     plan = result.plan
     naive = result.scores["naive"]
-    lines = [f"holdout MSE (last {plan.n_holdout} values):"]
+    lines = [
+        f"holdout MSE and MASE (last {plan.n_holdout} values; MASE scaled by the "
+        f"training part's {_mase_naive(plan)} error):"
+    ]
     width = max(len(_label(name, plan)) for name in result.scores)
     for name, mse in result.scores.items():
         mark = "  <- chosen" if name == result.chosen else ""
         ratio = mse / naive if naive > 0 else float("nan")
         lines.append(
             f"  {_label(name, plan):<{width}}  {mse:<10.4g}  {ratio:6.3f} x naive  "
-            f"fit {result.fit_seconds[name]:5.1f} s{mark}"
+            f"MASE {result.mase[name]:6.3f}  fit {result.fit_seconds[name]:5.1f} s"
+            f"{mark}"
         )
     how = "the lowest holdout MSE" if plan.model == "auto" else "--model"
     lines.append(
@@ -358,31 +432,42 @@ def _check_cell(cell):
 
 
 def _estimator(name, plan):
+    """The candidate ``name`` at rnnkit's defaults, but for what the user set."""
     from . import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
 
     if name == "naive":
         return NaiveForecaster()
+    if name == "seasonal":
+        return NaiveForecaster(strategy="seasonal", season_length=plan.season)
     if name == "linear":
         return LinearForecaster()
-    # "window" scaling: forecasts are changes from the last value, so a series
-    # that trends beyond its training range is forecast as well as one that
-    # stays put.
-    neural = {
-        "cell": plan.cell,
-        "epochs": plan.epochs,
-        "scaler": "window",
-        "random_state": plan.random_state,
-    }
-    if name == "rnn":
-        # The tuned settings of benchmarks/seed_table.py.
-        return RNNForecaster(
-            units=32, learning_rate=0.01, learning_rate_schedule="cosine", **neural
-        )
-    return Seq2SeqForecaster(**neural)
+    neural = RNNForecaster if name == "rnn" else Seq2SeqForecaster
+    return neural(**plan.params)
 
 
 def _label(name, plan):
-    return f"{name} {plan.cell}" if name in NEURAL else name
+    if name == "seasonal":
+        return "seasonal naive"
+    if name in NEURAL:
+        return f"{name} {_estimator(name, plan).cell}"
+    return name
+
+
+def _mase_period(plan):
+    """The season, if the training part holds more than one; else 1."""
+    season = plan.season
+    return season if season is not None and season < plan.holdout_start else 1
+
+
+def _mase_naive(plan):
+    period = _mase_period(plan)
+    return "naive" if period == 1 else f"seasonal naive (m={period})"
+
+
+def _mase_scale(plan):
+    """MASE's denominator: the in-sample mean absolute (seasonal) naive error."""
+    train, period = plan.series.values[: plan.holdout_start], _mase_period(plan)
+    return float(np.mean(np.abs(train[period:] - train[:-period])))
 
 
 # --- the forecast's times -----------------------------------------------------------
