@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import rnnkit
-from rnnkit._cli import main
-from rnnkit._forecast import default_n_steps
+from rnnkit.cli import main
+from rnnkit.cli.forecast import default_n_steps
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -341,7 +341,7 @@ def test_forecast_refuses_an_infinite_value(capsys, tmp_path, value, shown):
 
 
 def test_forecast_notes_dropped_blank_ends_and_date_gaps(tmp_path):
-    from rnnkit._forecast import read_series
+    from rnnkit.cli.forecast import read_series
 
     dates = pd.date_range("2000-01-01", periods=40, freq="MS")
     frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "v": np.arange(40.0)})
@@ -398,7 +398,7 @@ def test_plugins_lists_cells_as_table_and_json(capsys):
 def test_compare_reports_each_epoch_to_the_progress_bar():
     import contextlib
 
-    from rnnkit import _compare
+    from rnnkit.cli import compare as _compare
 
     details = []
 
@@ -420,7 +420,7 @@ def test_compare_reports_each_epoch_to_the_progress_bar():
 def test_forecast_reports_each_epoch_to_the_progress_bar(tmp_path):
     import contextlib
 
-    from rnnkit import _forecast
+    from rnnkit.cli import forecast as _forecast
 
     details = []
 
@@ -448,14 +448,14 @@ def test_forecast_reports_each_epoch_to_the_progress_bar(tmp_path):
 
 
 def _monthly_series(n_values):
-    from rnnkit._forecast import Series
+    from rnnkit.cli.forecast import Series
 
     times = pd.date_range("2000-01-01", periods=n_values, freq="MS")
     return Series(np.arange(float(n_values)), "v", "v.csv", times, "date")
 
 
 def test_forecast_networks_get_only_the_options_given():
-    from rnnkit._forecast import _estimator, plan
+    from rnnkit.cli.forecast import _estimator, plan
 
     series = _monthly_series(120)
     defaults = plan(series, horizon=3, n_steps=None, model="auto")
@@ -473,7 +473,7 @@ def test_forecast_networks_get_only_the_options_given():
 
 
 def test_compare_networks_get_only_the_options_given():
-    from rnnkit import _compare
+    from rnnkit.cli import compare as _compare
 
     full = _compare.plan(models=["rnn", "seq2seq"], cells=["simple"])
     assert full.params == {}
@@ -494,14 +494,14 @@ def test_compare_networks_get_only_the_options_given():
     ],
 )  # fmt: skip
 def test_forecast_season_from_the_frequency(freq, season):
-    from rnnkit._forecast import season_of
+    from rnnkit.cli.forecast import season_of
 
     assert season_of(freq) == season
 
 
 @pytest.mark.parametrize("n_values, n_steps", [(100, 12), (240, 24), (30, 12), (26, 2)])
 def test_forecast_default_window_holds_a_season_when_it_can(n_values, n_steps):
-    from rnnkit._forecast import plan
+    from rnnkit.cli.forecast import plan
 
     result = plan(_monthly_series(n_values), horizon=3, n_steps=None, model="auto")
     assert result.season == 12 and result.n_steps == n_steps
