@@ -232,6 +232,17 @@ def test_forecast_auto_picks_best_on_holdout(capsys, co2_csv):
     assert f"{best} (the lowest holdout MSE)" in out
 
 
+def test_forecast_plots_a_network_under_its_cell(capsys, tmp_path):
+    path, plot = tmp_path / "series.csv", tmp_path / "forecast.png"
+    pd.DataFrame({"level": np.sin(np.arange(60) / 3)}).to_csv(path, index=False)
+    status, _, _ = run_cli(
+        capsys, "forecast", path, "--model", "rnn", "--cell", "simple", "--epochs",
+        1, "--horizon", 2, "--plot", plot, "--quiet",
+    )  # fmt: skip
+    assert status == 0
+    assert_png(plot)
+
+
 def test_forecast_without_time_column_numbers_steps(capsys, tmp_path):
     path = tmp_path / "series.csv"
     values = np.sin(np.arange(100) / 4) + np.arange(100) / 50

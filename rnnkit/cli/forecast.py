@@ -74,6 +74,11 @@ class Result:
     forecast: np.ndarray
     fit_seconds: dict
 
+    @property
+    def chosen_label(self):
+        """The chosen model as the report names it (``rnn gru``)."""
+        return _label(self.chosen, self.plan)
+
 
 # --- the command -------------------------------------------------------------
 
