@@ -75,6 +75,33 @@ class BaseNeuralForecaster(BaseForecaster):
         "verbose": ["verbose"],
     }
 
+    def fit(self, X, y, *, callbacks=None):
+        """Fit the forecaster to windows and the values that follow them.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_windows, n_steps) or \
+(n_windows, n_steps, n_features)
+            Input windows, oldest step first.
+        y : array-like of shape (n_windows,) or (n_windows, horizon)
+            The next value, or the next ``horizon`` values, of the target series
+            after each window.
+        callbacks : list of keras.callbacks.Callback, default=None
+            Extra Keras callbacks for this fit only (a progress bar, logging),
+            run after rnnkit's own. They are not parameters: ``clone`` and
+            ``get_params`` do not see them, and the fitted forecaster keeps none.
+
+        Returns
+        -------
+        self : object
+            The fitted forecaster.
+        """
+        self._fit_callbacks = list(callbacks or [])
+        try:
+            return super().fit(X, y)
+        finally:
+            del self._fit_callbacks
+
     @quiet_keras_calls
     def _fit(self, X, Y):
         self._check_params_before_training(len(X))
@@ -272,13 +299,6 @@ class BaseNeuralForecaster(BaseForecaster):
         callbacks = [
             keras.callbacks.LambdaCallback(on_epoch_end=self._stop_if_diverged)
         ]
-        reporter = getattr(self, "_epoch_reporter", None)
-        if reporter is not None:  # set by `rnnkit compare` for its progress bar
-            callbacks.append(
-                keras.callbacks.LambdaCallback(
-                    on_epoch_end=lambda epoch, logs: reporter(epoch + 1, n_epochs)
-                )
-            )
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -287,7 +307,7 @@ class BaseNeuralForecaster(BaseForecaster):
                     restore_best_weights=True,
                 )
             )
-        return callbacks
+        return callbacks + self._fit_callbacks
 
     def _stop_if_diverged(self, epoch, logs):
         """Stop at the end of an epoch whose loss is not finite (see below)."""

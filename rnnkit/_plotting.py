@@ -68,9 +68,7 @@ def plot_forecast(result, path):
     future_x = np.asarray(future_x)
     start = plan.holdout_start
     holdout_x = x[start : start + len(result.holdout_forecast)]
-    label = result.chosen if result.chosen not in ("rnn", "seq2seq") else (
-        f"{result.chosen} {plan.cell}"
-    )  # fmt: skip
+    label = result.chosen_label
 
     figure = Figure(figsize=(10, 6.5), layout="constrained")
     whole, zoom = figure.subplots(2, 1)

@@ -91,6 +91,12 @@ class RNNForecaster(BaseNeuralForecaster):
     n_features_in_ : int
         Number of columns of ``X`` seen in ``fit`` (the window length).
 
+    Notes
+    -----
+    ``fit(X, y, callbacks=[...])`` also takes Keras callbacks for that fit only
+    (a progress bar, logging), run after rnnkit's own; ``rnnkit forecast`` and
+    ``rnnkit compare`` show each epoch with a ``keras.callbacks.LambdaCallback``.
+
     Examples
     --------
     >>> from rnnkit import RNNForecaster

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import rnnkit
-from rnnkit._cli import main
-from rnnkit._forecast import default_n_steps
+from rnnkit.cli import main
+from rnnkit.cli.forecast import default_n_steps
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -56,7 +56,8 @@ def assert_png(path):
 
 def holdout_scores(out):
     """The holdout MSE of each model in ``rnnkit forecast``'s report."""
-    rows = re.findall(r"^  (naive|linear|rnn \w+|seq2seq \w+) +(\S+)", out, re.M)
+    models = r"naive|seasonal naive|linear|rnn \w+|seq2seq \w+"
+    rows = re.findall(rf"^  ({models}) +(\S+)", out, re.M)
     return {name: float(mse) for name, mse in rows}
 
 
@@ -156,6 +157,7 @@ def test_compare_neural_json_and_plot(capsys, tmp_path):
 
     assert document["keras_backend"] == keras.backend.backend()
     assert f"Keras backend: {keras.backend.backend()}" in out
+    assert "neural models: rnnkit's defaults, epochs=1; Keras" in out
     results = document["results"]
     assert [(r["model"], r["cell"]) for r in results] == [
         ("naive", None),
@@ -206,8 +208,8 @@ def test_forecast_monthly_csv(capsys, tmp_path, co2_csv):
         "--horizon", 12, "--model", "linear", "--output", output, "--plot", plot,
     )  # fmt: skip
     assert status == 0
-    assert "frequency MS" in out and "windows of 24 steps" in out
-    assert set(holdout_scores(out)) == {"naive", "linear"}
+    assert "frequency MS), season 12" in out and "windows of 24 steps" in out
+    assert set(holdout_scores(out)) == {"naive", "seasonal naive", "linear"}
     assert re.search(r"^  linear .* <- chosen$", out, re.MULTILINE)
     forecast = pd.read_csv(output, parse_dates=["date"])
     assert list(forecast.columns) == ["date", "co2"]
@@ -224,9 +226,21 @@ def test_forecast_auto_picks_best_on_holdout(capsys, co2_csv):
     )  # fmt: skip
     assert status == 0
     scores = holdout_scores(out)
-    assert set(scores) == {"naive", "linear", "rnn gru"}
+    rnn = f"rnn {rnnkit.RNNForecaster().cell}"  # the estimator's default cell
+    assert set(scores) == {"naive", "seasonal naive", "linear", rnn}
     best = min(scores, key=scores.get)
     assert f"{best} (the lowest holdout MSE)" in out
+
+
+def test_forecast_plots_a_network_under_its_cell(capsys, tmp_path):
+    path, plot = tmp_path / "series.csv", tmp_path / "forecast.png"
+    pd.DataFrame({"level": np.sin(np.arange(60) / 3)}).to_csv(path, index=False)
+    status, _, _ = run_cli(
+        capsys, "forecast", path, "--model", "rnn", "--cell", "simple", "--epochs",
+        1, "--horizon", 2, "--plot", plot, "--quiet",
+    )  # fmt: skip
+    assert status == 0
+    assert_png(plot)
 
 
 def test_forecast_without_time_column_numbers_steps(capsys, tmp_path):
@@ -274,6 +288,16 @@ def test_forecast_continues_numeric_years(capsys, tmp_path):
         (["{csv}", "--n-steps", "200"], "use a smaller --n-steps"),
         (["{csv}", "--model", "magic"], "'magic' for --model"),
         (["{csv}", "--model", "rnn", "--cell", "magic"], "'magic' for --cell"),
+        (
+            ["{csv}", "--model", "seasonal"],
+            "--model seasonal needs a season: give --season M, or a --time-column "
+            "whose frequency has one (monthly, quarterly, weekly, daily, hourly).",
+        ),
+        (
+            ["{csv}", "--model", "seasonal", "--season", "12", "--n-steps", "6"],
+            "--model seasonal needs windows of at least a season (12 values), but "
+            "they have 6; use --n-steps 12 or more.",
+        ),
         (["{csv}", "--output", "out.json"], "must end in .csv"),
     ],
 )
@@ -290,6 +314,7 @@ def test_forecast_refuses_bad_input(capsys, co2_csv, argv, fragment):
         ([], "the following arguments are required: FILE.csv (see `rnnkit forecast "),
         (["{csv}", "--horizon", "0"], "expected a positive integer, got '0' (see"),
         (["{csv}", "--epochs", "many"], "--epochs: expected a positive integer"),
+        (["{csv}", "--season", "1"], "a season holds at least 2 values, got '1'"),
         (["{csv}", "--magic"], "unrecognized arguments: --magic (see `rnnkit "),
     ],
 )
@@ -327,7 +352,7 @@ def test_forecast_refuses_an_infinite_value(capsys, tmp_path, value, shown):
 
 
 def test_forecast_notes_dropped_blank_ends_and_date_gaps(tmp_path):
-    from rnnkit._forecast import read_series
+    from rnnkit.cli.forecast import read_series
 
     dates = pd.date_range("2000-01-01", periods=40, freq="MS")
     frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "v": np.arange(40.0)})
@@ -384,7 +409,7 @@ def test_plugins_lists_cells_as_table_and_json(capsys):
 def test_compare_reports_each_epoch_to_the_progress_bar():
     import contextlib
 
-    from rnnkit import _compare
+    from rnnkit.cli import compare as _compare
 
     details = []
 
@@ -406,7 +431,7 @@ def test_compare_reports_each_epoch_to_the_progress_bar():
 def test_forecast_reports_each_epoch_to_the_progress_bar(tmp_path):
     import contextlib
 
-    from rnnkit import _forecast
+    from rnnkit.cli import forecast as _forecast
 
     details = []
 
@@ -428,3 +453,99 @@ def test_forecast_reports_each_epoch_to_the_progress_bar(tmp_path):
         ("rnn simple: refit on the whole series", "epoch 1/2"),
         ("rnn simple: refit on the whole series", "epoch 2/2"),
     ]
+
+
+# --- rnnkit forecast and compare: rnnkit's defaults, seasons, MASE -----------------
+
+
+def _monthly_series(n_values):
+    from rnnkit.cli.forecast import Series
+
+    times = pd.date_range("2000-01-01", periods=n_values, freq="MS")
+    return Series(np.arange(float(n_values)), "v", "v.csv", times, "date")
+
+
+def test_forecast_networks_get_only_the_options_given():
+    from rnnkit.cli.forecast import _estimator, plan
+
+    series = _monthly_series(120)
+    defaults = plan(series, horizon=3, n_steps=None, model="auto")
+    for name, cls in [
+        ("rnn", rnnkit.RNNForecaster),
+        ("seq2seq", rnnkit.Seq2SeqForecaster),
+    ]:
+        assert _estimator(name, defaults).get_params() == cls().get_params()
+    given = plan(
+        series, horizon=3, n_steps=None, model="seq2seq", cell="lstm", epochs=4,
+        random_state=7,
+    )  # fmt: skip
+    expected = rnnkit.Seq2SeqForecaster(cell="lstm", epochs=4, random_state=7)
+    assert _estimator("seq2seq", given).get_params() == expected.get_params()
+
+
+def test_compare_networks_get_only_the_options_given():
+    from rnnkit.cli import compare as _compare
+
+    full = _compare.plan(models=["rnn", "seq2seq"], cells=["simple"])
+    assert full.params == {}
+    for run_ in full.runs:
+        assert (
+            _compare._estimator(run_, full).get_params()
+            == type(_compare._estimator(run_, full))(cell="simple").get_params()
+        )
+    quick = _compare.plan(models=["rnn"], quick=True, random_state=3)
+    assert quick.params == {"epochs": 3, "random_state": 3}  # fewer epochs only
+
+
+@pytest.mark.parametrize(
+    "freq, season",
+    [
+        ("MS", 12), ("ME", 12), ("QS-OCT", 4), ("QE-DEC", 4), ("W-SUN", 52),
+        ("D", 7), ("h", 24), ("B", 5), ("YS-JAN", None), ("2MS", None), (None, None),
+    ],
+)  # fmt: skip
+def test_forecast_season_from_the_frequency(freq, season):
+    from rnnkit.cli.forecast import season_of
+
+    assert season_of(freq) == season
+
+
+@pytest.mark.parametrize("n_values, n_steps", [(100, 12), (240, 24), (30, 12), (26, 2)])
+def test_forecast_default_window_holds_a_season_when_it_can(n_values, n_steps):
+    from rnnkit.cli.forecast import plan
+
+    result = plan(_monthly_series(n_values), horizon=3, n_steps=None, model="auto")
+    assert result.season == 12 and result.n_steps == n_steps
+    assert ("seasonal" in result.candidates) == (n_steps >= 12)
+
+
+def test_forecast_notes_when_windows_are_shorter_than_the_season(capsys, co2_csv):
+    status, out, err = run_cli(
+        capsys, "forecast", co2_csv, "--time-column", "date", "--n-steps", 6,
+        "--model", "naive",
+    )  # fmt: skip
+    assert status == 0
+    assert err == (
+        "seasonal naive left out: windows of 6 values are shorter than the season "
+        "(12); use --n-steps 12 or more to include it\n"
+    )
+    assert set(holdout_scores(out)) == {"naive"}
+
+
+def test_forecast_reports_mase_scaled_by_the_in_sample_naive_error(capsys, tmp_path):
+    path = tmp_path / "line.csv"
+    pd.DataFrame({"v": np.arange(100.0)}).to_csv(path, index=False)
+    # Training steps are 1: naive errs 1, 2, 3 ahead (MASE 2), and scaled by
+    # the seasonal step 4 instead, naive's MASE is 0.5 and seasonal naive's 1.
+    status, out, _ = run_cli(
+        capsys, "forecast", path, "--model", "naive", "--horizon", 3
+    )
+    assert status == 0
+    assert "MASE scaled by the training part's naive error" in out
+    assert re.search(r"^  naive +4.667 +1.000 x naive  MASE  2.000 ", out, re.M)
+    status, out, _ = run_cli(
+        capsys, "forecast", path, "--model", "naive", "--horizon", 3, "--season", 4
+    )
+    assert "training part's seasonal naive (m=4) error" in out
+    assert re.search(r"^  naive .* MASE  0.500 ", out, re.M)
+    assert re.search(r"^  seasonal naive +16 .* MASE  1.000 ", out, re.M)

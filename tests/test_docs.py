@@ -93,7 +93,7 @@ def test_readme_first_command_installs_what_the_readme_commands_need():
 def test_cli_docs_error_example_prints_what_the_docs_show(
     tmp_path, monkeypatch, capsys
 ):
-    from rnnkit._cli import main
+    from rnnkit.cli import main
 
     page = ROOT / "docs" / "cli.md"
     text = page.read_text(encoding="utf-8")

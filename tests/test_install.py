@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from rnnkit import RNNForecaster
-from rnnkit._cli import main
+from rnnkit.cli import main
 
 
 def test_missing_first_party_plugin_error_gives_the_command_from_a_clone():

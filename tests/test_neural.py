@@ -111,6 +111,24 @@ def test_neural_validation_fraction_uses_last_windows(small):
     assert len(model.history_["val_loss"]) == 2
 
 
+@pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_fit_runs_extra_callbacks_for_that_fit_only(Forecaster, small):
+    import keras
+
+    seen = []
+    callback = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: seen.append((epoch, "loss" in logs))
+    )
+    model = Forecaster(**TINY, random_state=0)
+    model.fit(small.X_train, small.y_train, callbacks=[callback])
+    assert seen == [(0, True), (1, True)]
+    assert callback.params["epochs"] == 2
+    assert not hasattr(model, "_fit_callbacks")  # the fitted model keeps none
+    pickle.loads(pickle.dumps(model))
+    model.fit(small.X_train, small.y_train)  # and the next fit runs none
+    assert len(seen) == 2
+
+
 def test_neural_early_stopping_stops(small):
     model = RNNForecaster(
         units=4,

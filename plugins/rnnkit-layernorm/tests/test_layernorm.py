@@ -123,7 +123,7 @@ def test_cells_reject_bad_units(cell_class):
 def test_cells_appear_in_rnnkit_plugins(capsys):
     import json
 
-    from rnnkit._cli import main
+    from rnnkit.cli import main
 
     assert main(["plugins", "--json"]) == 0
     listing = {row["cell"]: row for row in json.loads(capsys.readouterr().out)}

@@ -108,7 +108,7 @@ def test_cell_rejects_bad_units():
 def test_cell_appears_in_rnnkit_plugins(capsys):
     import json
 
-    from rnnkit._cli import main
+    from rnnkit.cli import main
 
     assert main(["plugins", "--json"]) == 0
     listing = {row["cell"]: row for row in json.loads(capsys.readouterr().out)}

@@ -7,25 +7,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._cli import UsageError, report_epochs
-from ._version import __version__
+from .._version import __version__
+from . import _models
+from ._common import (
+    UsageError,
+    add_output_options,
+    check_output,
+    check_plot,
+    note,
+    positive_int,
+    progress,
+)
+from ._models import NEURAL
 
-MODELS = ("naive", "linear", "rnn", "seq2seq")
-NEURAL = ("rnn", "seq2seq")
+MODELS = tuple(m for m in _models.MODELS if m != "seasonal")  # the sines have none
 DEFAULT_CELLS = ("simple", "lstm", "gru")  # the built-ins; plugins via --cells
 DEFAULT_HORIZONS = (1, 10)
-# The chapter's data and training; rnnkit's defaults are the chapter's networks.
-FULL = {"n_series": 10_000, "epochs": 20, "cells": DEFAULT_CELLS, "rnn": {}}
+# The chapter's data; the networks train at rnnkit's defaults (epochs=None).
+FULL = {"n_series": 10_000, "epochs": None, "cells": DEFAULT_CELLS}
 # About a minute on 2 cores: a fit costs seconds of set-up whatever its epochs,
-# so --quick drops a cell as well as data and epochs, and trains rnn at the
-# higher, decaying learning rate Seq2SeqForecaster uses by default, which
-# makes up for the fewer epochs.
-QUICK = {
-    "n_series": 2_000,
-    "epochs": 3,
-    "cells": ("simple", "gru"),
-    "rnn": {"learning_rate": 0.01, "learning_rate_schedule": "cosine"},
-}
+# so --quick drops a cell as well as data and epochs.
+QUICK = {"n_series": 2_000, "epochs": 3, "cells": ("simple", "gru")}
+SEED_SERIES, SEED_EPOCHS = 10_000, 20  # how the chapter trained
 MIN_SERIES = 20  # so that the 10 % test split holds at least two series
 N_STEPS = 50
 N_EXAMPLES = 3  # test series kept for the plot
@@ -54,9 +57,14 @@ class Run:
 class Plan:
     runs: list
     n_series: int
-    epochs: int
-    random_state: int
-    rnn_params: dict
+    epochs: int | None  # None: the estimators' default
+    random_state: int | None  # None: the estimators' default
+
+    @property
+    def params(self):
+        """The networks' parameters set here; the rest are rnnkit's defaults."""
+        params = {"epochs": self.epochs, "random_state": self.random_state}
+        return {key: value for key, value in params.items() if value is not None}
 
     @property
     def neural(self):
@@ -77,6 +85,96 @@ class Result:
     examples: dict = field(default_factory=dict)
 
 
+# --- the command -------------------------------------------------------------
+
+
+def add_command(subparsers):
+    parser = subparsers.add_parser(
+        "compare",
+        help="the seed chapter's experiment: every forecaster side by side",
+        description=(
+            "Fit every forecaster on the chapter's two-sine series (1 and 10 "
+            "steps ahead) and print a table: test MSE, ratio to the naive "
+            "forecast, fit seconds and the chapter's figure where it has one. "
+            "The networks train at rnnkit's defaults but for the options given. "
+            "The full run (10,000 series) takes about half an hour on 2 cores; "
+            "--quick takes about a minute."
+        ),
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="about a minute: 2,000 series, 3 epochs, cells simple and gru",
+    )
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        metavar="MODEL",
+        help="any of naive, linear, rnn, seq2seq (default: all)",
+    )
+    parser.add_argument(
+        "--cells",
+        nargs="+",
+        metavar="CELL",
+        help="cells for rnn and seq2seq (default: simple lstm gru, or simple gru "
+        "with --quick; 'all': every installed cell, plugins' too)",
+    )
+    parser.add_argument(
+        "--horizons",
+        nargs="+",
+        type=positive_int,
+        metavar="H",
+        help="steps ahead to forecast (default: 1 10)",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=positive_int,
+        help="training epochs (default: the estimators' default, or 3 with --quick)",
+    )
+    parser.add_argument(
+        "--n-series", type=positive_int, metavar="N", help="series in all"
+    )
+    parser.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the networks, so that a run can be repeated (the data is "
+        "always the chapter's; default: 0)",
+    )
+    add_output_options(parser, output_help="write the table (.csv or .json)")
+    parser.set_defaults(run=run_command)
+
+
+def run_command(args):
+    output = check_output(args.output, (".csv", ".json"))
+    plot = check_plot(args.plot)
+    work = plan(
+        models=args.models,
+        cells=args.cells,
+        horizons=args.horizons,
+        quick=args.quick,
+        epochs=args.epochs,
+        n_series=args.n_series,
+        random_state=args.random_state,
+    )
+    with progress(args.quiet, work.total) as step:
+        result = run(work, step)
+    print(format_table(result))
+    if output is not None:
+        write_result(result, output)
+        note(f"wrote {output}", args.quiet)
+    if plot is not None:
+        from .._plotting import plot_compare
+
+        plot_compare(result, plot)
+        note(f"wrote {plot}", args.quiet)
+    return 0
+
+
+# --- the work -----------------------------------------------------------------
+
+
 def plan(
     *,
     models=None,
@@ -85,7 +183,7 @@ def plan(
     quick=False,
     epochs=None,
     n_series=None,
-    random_state=0,
+    random_state=None,
 ):
     """Check the options and list the runs, in table order."""
     models = _unique(models or MODELS)
@@ -110,7 +208,7 @@ def plan(
             for cell in cells if model in NEURAL else [None]:
                 runs.append(Run(model, cell, horizon))
     epochs = epochs or settings["epochs"]
-    return Plan(runs, n_series, epochs, random_state, settings["rnn"])
+    return Plan(runs, n_series, epochs, random_state)
 
 
 def run(plan, step):
@@ -151,10 +249,9 @@ def format_table(result):
         f"({n_train:,} train, {n_test:,} test)",
     ]
     if plan.neural:
-        rnn = ", ".join(f"{k}={v!r}" for k, v in plan.rnn_params.items())
+        params = ", ".join(f"{k}={v!r}" for k, v in plan.params.items())
         lines.append(
-            f"neural models: epochs={plan.epochs}, random_state={plan.random_state}"
-            f"{f' (rnn: {rnn})' if rnn else ''}; "
+            f"neural models: rnnkit's defaults{f', {params}' if params else ''}; "
             f"Keras backend: {result.keras_backend}"
         )
     header = ("model", "horizon", "test MSE", "x naive", "fit s", "seed")
@@ -178,9 +275,9 @@ def format_table(result):
     lines.append("")
     lines.append(
         "x naive: test MSE / the naive forecast's. seed: the chapter's MSE "
-        f"({FULL['n_series']:,} series, {FULL['epochs']} epochs)."
+        f"({SEED_SERIES:,} series, {SEED_EPOCHS} epochs)."
     )
-    if plan.n_series != FULL["n_series"] or plan.epochs != FULL["epochs"]:
+    if plan.n_series < SEED_SERIES or (plan.epochs or SEED_EPOCHS) < SEED_EPOCHS:
         lines.append(
             "Fewer series or epochs than the chapter: expect higher errors than "
             "its figures."
@@ -200,7 +297,6 @@ def write_result(result, path):
             "n_steps": N_STEPS,
             "epochs": plan.epochs,
             "random_state": plan.random_state,
-            "rnn_params": plan.rnn_params,
             "results": result.rows,
         }
         with open(path, "w", encoding="utf-8") as file:
@@ -217,26 +313,17 @@ def write_result(result, path):
 
 
 def _check_cells(cells, default):
-    from .plugins import available_cells
-
-    available = available_cells()
     if not cells:
         return list(default)
-    if "all" in cells:
-        return available
     cells = _unique(cells)
-    unknown = [c for c in cells if c not in available]
-    if unknown:
-        raise UsageError(
-            f"unknown cell {unknown[0]!r} for --cells; choose from "
-            f"{', '.join(available)} or 'all' (plugins add more cells: "
-            "`rnnkit plugins` lists them)."
-        )
-    return cells
+    available = _models.check_cells(
+        [c for c in cells if c != "all"], "--cells", choices=" or 'all'"
+    )
+    return available if "all" in cells else cells
 
 
 def _keras_backend():
-    from ._keras import import_keras
+    from .._keras import import_keras
 
     try:
         keras = import_keras()
@@ -246,39 +333,29 @@ def _keras_backend():
 
 
 def _load(horizon, n_series):
-    from .datasets import load_two_sines
+    from ..datasets import load_two_sines
 
     return load_two_sines(horizon=horizon, n_series=n_series, n_steps=N_STEPS)
 
 
 def _naive_mse(data):
-    from . import NaiveForecaster
+    from .. import NaiveForecaster
 
     forecast = NaiveForecaster().fit(data.X_train, data.y_train).predict(data.X_test)
     return _mse(data.y_test, forecast)
 
 
 def _estimator(run_, plan):
-    from . import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
-
-    if run_.model == "naive":
-        return NaiveForecaster()
-    if run_.model == "linear":
-        return LinearForecaster()
-    common = {
-        "cell": run_.cell,
-        "epochs": plan.epochs,
-        "random_state": plan.random_state,
-    }
-    if run_.model == "rnn":
-        return RNNForecaster(**common, **plan.rnn_params)
-    return Seq2SeqForecaster(**common)
+    """The run's forecaster at rnnkit's defaults, but for what the user set."""
+    if run_.model in NEURAL:
+        return _models.make_estimator(run_.model, cell=run_.cell, **plan.params)
+    return _models.make_estimator(run_.model)
 
 
 def _fit_and_score(run_, data, plan, report):
-    estimator = report_epochs(_estimator(run_, plan), report)
+    estimator = _estimator(run_, plan)
     start = time.perf_counter()
-    estimator.fit(data.X_train, data.y_train)
+    _models.fit(estimator, data.X_train, data.y_train, report)
     seconds = time.perf_counter() - start
     forecast = estimator.predict(data.X_test)
     row = {

@@ -1,0 +1,48 @@
+"""The forecasters the subcommands fit: their names, one factory, fitting."""
+
+from ._common import UsageError, epoch_callback
+
+NEURAL = ("rnn", "seq2seq")
+MODELS = ("naive", "seasonal", "linear", *NEURAL)
+
+
+def make_estimator(name, *, season=None, **params):
+    """The forecaster ``name`` at rnnkit's defaults.
+
+    ``params`` (only what the user set: cell, epochs, seed) go to the networks;
+    ``season`` is seasonal naive's season length.
+    """
+    from .. import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
+
+    if name == "naive":
+        return NaiveForecaster()
+    if name == "seasonal":
+        return NaiveForecaster(strategy="seasonal", season_length=season)
+    if name == "linear":
+        return LinearForecaster()
+    neural = RNNForecaster if name == "rnn" else Seq2SeqForecaster
+    return neural(**params)
+
+
+def fit(estimator, X, y, report):
+    """Fit ``estimator``; a network shows its epochs through ``report(detail)``."""
+    from .._neural_base import BaseNeuralForecaster
+
+    if isinstance(estimator, BaseNeuralForecaster):
+        return estimator.fit(X, y, callbacks=[epoch_callback(report)])
+    return estimator.fit(X, y)
+
+
+def check_cells(cells, option, *, choices=""):
+    """Refuse a cell no installed plugin registers, naming ``option``."""
+    from ..plugins import available_cells
+
+    available = available_cells()
+    unknown = [cell for cell in cells if cell not in available]
+    if unknown:
+        raise UsageError(
+            f"unknown cell {unknown[0]!r} for {option}; choose from "
+            f"{', '.join(available)}{choices} (plugins add more cells: "
+            "`rnnkit plugins` lists them)."
+        )
+    return available
