@@ -11,13 +11,13 @@ from rnnkit.cli import main
 
 def test_missing_first_party_plugin_error_gives_the_command_from_a_clone():
     model = RNNForecaster(cell="layernorm_simple")
-    model._cell_distribution = "rnnkit-layernorm"  # as fit records it
+    cells = [{"name": "layernorm_simple", "distribution": "rnnkit-layernorm"}]
     message = (
         "Install it (pip install rnnkit-layernorm, or from a clone of rnnkit: "
         "pip install -e plugins/rnnkit-layernorm) and load again."
     )
     with pytest.raises(ValueError, match=re.escape(message)):
-        model._check_cell_installed()
+        model._check_cell_installed(cells)  # as pickles and files record it
 
 
 def test_missing_pandas_error_gives_the_extra_both_ways(capsys, monkeypatch):

@@ -33,7 +33,7 @@ def test_parallel_search_scores_equal_serial(small):
         parallel.predict(small.X_test), serial.predict(small.X_test)
     )
     # A second search in the same process reuses the workers: no hang, no error.
-    again = _search(small, n_jobs=2, grid={"units": [2, 3]})
+    again = _search(small, n_jobs=2, grid={"units": [2, 3], "cell": ["simple"]})
     np.testing.assert_array_equal(
         again.cv_results_["mean_test_score"],
         serial.cv_results_["mean_test_score"][:2],  # the "simple" cell rows

@@ -13,10 +13,12 @@ import os
 import sys
 
 from .._version import __version__
-from . import compare, forecast, plugins
+from .compare import add_command as add_compare
+from .forecast import add_command as add_forecast
+from .plugins import add_command as add_plugins
 from ._common import UsageError
 
-COMMANDS = [compare.add_command, forecast.add_command, plugins.add_command]
+COMMANDS = [add_compare, add_forecast, add_plugins]
 
 
 class _ArgumentParser(argparse.ArgumentParser):
