@@ -1,5 +1,6 @@
 import sys
 
+import numpy as np
 import pytest
 
 from rnnkit.datasets import load_two_sines
@@ -37,3 +38,30 @@ def two_sines():
 def two_sines_10():
     """The seed chapter's 10-step split."""
     return load_two_sines(horizon=10)
+
+
+@pytest.fixture(scope="module")
+def small():
+    """A 3-step split of 300 short windows, for fits that must be quick."""
+    return load_two_sines(horizon=3, n_series=300, n_steps=12)
+
+
+@pytest.fixture
+def co2_csv(tmp_path):
+    """Twenty years of a monthly, CO2-like series: trend, season, noise, a label."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    t = np.arange(240)
+    co2 = 338 + 0.12 * t + 1e-4 * t**2 + 3 * np.sin(2 * np.pi * (t - 3) / 12)
+    co2 += rng.normal(0, 0.3, t.size)
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("1980-01-01", periods=t.size, freq="MS"),
+            "co2": co2.round(2),
+            "site": "MLO",
+        }
+    )
+    path = tmp_path / "co2.csv"
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+    return path

@@ -1,4 +1,4 @@
-"""Keras is loaded on first use, with a clear error and sane thread pools."""
+"""Keras is loaded on first use, with a clear error, and keeps quiet."""
 
 import os
 import subprocess
@@ -7,17 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_python
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _run(code, **env):
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **env},
-    )
-    return result
 
 
 def test_missing_keras_error_names_the_extra_to_install():
@@ -30,22 +22,10 @@ def test_missing_keras_error_names_the_extra_to_install():
         "except ImportError as error:\n"
         "    print(error)\n"
     )
-    out = _run(code).stdout
+    out = run_python(code).stdout
     assert "pip install 'rnnkit[cpu]'" in out
     assert "rnnkit[tensorflow]" in out
     assert 'from a clone of the repository, pip install -e ".[cpu]"' in out
-
-
-def test_worker_thread_share_sizes_tensorflow_pools():
-    code = (
-        "from rnnkit._keras import import_keras\n"
-        "import_keras()\n"
-        "import tensorflow as tf\n"
-        "print(tf.config.threading.get_intra_op_parallelism_threads(),"
-        " tf.config.threading.get_inter_op_parallelism_threads())\n"
-    )
-    result = _run(code, OMP_NUM_THREADS="1", KERAS_BACKEND="tensorflow")
-    assert result.stdout.split() == ["1", "1"], result.stderr
 
 
 def test_backend_chosen_after_import_rnnkit_is_the_one_used():
@@ -62,7 +42,7 @@ def test_backend_chosen_after_import_rnnkit_is_the_one_used():
         "RNNForecaster(units=2, epochs=1).fit(np.ones((8, 4)), np.ones(8))\n"
         "print(sys.modules['keras'].backend.backend(), 'tensorflow' in sys.modules)\n"
     )
-    result = _run(code, KERAS_BACKEND="tensorflow")
+    result = run_python(code, KERAS_BACKEND="tensorflow")
     assert result.stdout.split()[-2:] == ["jax", "False"], result.stderr[-2000:]
 
 

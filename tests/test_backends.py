@@ -1,0 +1,42 @@
+"""What differs between Keras' backends: thread pools, jit_compile, seeding."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from rnnkit._backends import XLA_MIN_UPDATES, predict_jit_compile, training_jit_compile
+from tests.helpers import run_python
+
+
+def test_worker_thread_share_sizes_tensorflow_pools():
+    code = (
+        "from rnnkit._keras import import_keras\n"
+        "import_keras()\n"
+        "import tensorflow as tf\n"
+        "print(tf.config.threading.get_intra_op_parallelism_threads(),"
+        " tf.config.threading.get_inter_op_parallelism_threads())\n"
+    )
+    result = run_python(code, OMP_NUM_THREADS="1", KERAS_BACKEND="tensorflow")
+    assert result.stdout.split() == ["1", "1"], result.stderr
+
+
+def _keras_on(backend):
+    """A stand-in for the ``keras`` module that reports ``backend``."""
+    return SimpleNamespace(backend=SimpleNamespace(backend=lambda: backend))
+
+
+@pytest.mark.parametrize(
+    "backend, n_updates, expected",
+    [
+        ("tensorflow", XLA_MIN_UPDATES - 1, False),
+        ("tensorflow", XLA_MIN_UPDATES, True),
+        ("jax", 1, True),
+        ("torch", 10 * XLA_MIN_UPDATES, False),
+    ],
+)
+def test_jit_compile_auto_picks_each_backends_fast_mode(backend, n_updates, expected):
+    keras = _keras_on(backend)
+    assert training_jit_compile(keras, "auto", n_updates) is expected
+    for given in (True, False):
+        assert training_jit_compile(keras, given, n_updates) is given
+    assert predict_jit_compile(keras) is (backend == "jax")
