@@ -52,7 +52,7 @@ def test_compare_neural_json_and_plot(capsys, tmp_path):
 
     assert document["keras_backend"] == keras.backend.backend()
     assert f"Keras backend: {keras.backend.backend()}" in out
-    assert "neural models: rnnkit's defaults, epochs=1; Keras" in out
+    assert "neural models: rnnkit's defaults, epochs=1, random_state=0; Keras" in out
     results = document["results"]
     assert [(r["model"], r["cell"]) for r in results] == [
         ("naive", None),

@@ -13,10 +13,10 @@ import os
 import sys
 
 from .._version import __version__
+from ._common import UsageError
 from .compare import add_command as add_compare
 from .forecast import add_command as add_forecast
 from .plugins import add_command as add_plugins
-from ._common import UsageError
 
 COMMANDS = [add_compare, add_forecast, add_plugins]
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._version import __version__
-from . import _models
 from ._common import (
     UsageError,
     add_output_options,
@@ -18,9 +17,11 @@ from ._common import (
     positive_int,
     progress,
 )
-from ._models import NEURAL
+from ._models import MODELS as ALL_MODELS
+from ._models import NEURAL, check_cells, make_estimator
+from ._models import fit as fit_model
 
-MODELS = tuple(m for m in _models.MODELS if m != "seasonal")  # the sines have none
+MODELS = tuple(m for m in ALL_MODELS if m != "seasonal")  # the sines have none
 DEFAULT_CELLS = ("simple", "lstm", "gru")  # the built-ins; plugins via --cells
 DEFAULT_HORIZONS = (1, 10)
 # The chapter's data; the networks train at rnnkit's defaults (epochs=None).
@@ -316,7 +317,7 @@ def _check_cells(cells, default):
     if not cells:
         return list(default)
     cells = _unique(cells)
-    available = _models.check_cells(
+    available = check_cells(
         [c for c in cells if c != "all"], "--cells", choices=" or 'all'"
     )
     return available if "all" in cells else cells
@@ -348,14 +349,14 @@ def _naive_mse(data):
 def _estimator(run_, plan):
     """The run's forecaster at rnnkit's defaults, but for what the user set."""
     if run_.model in NEURAL:
-        return _models.make_estimator(run_.model, cell=run_.cell, **plan.params)
-    return _models.make_estimator(run_.model)
+        return make_estimator(run_.model, cell=run_.cell, **plan.params)
+    return make_estimator(run_.model)
 
 
 def _fit_and_score(run_, data, plan, report):
     estimator = _estimator(run_, plan)
     start = time.perf_counter()
-    _models.fit(estimator, data.X_train, data.y_train, report)
+    fit_model(estimator, data.X_train, data.y_train, report)
     seconds = time.perf_counter() - start
     forecast = estimator.predict(data.X_test)
     row = {

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _models
 from ._common import (
     UsageError,
     add_output_options,
@@ -24,7 +23,8 @@ from ._common import (
     progress,
     season_length,
 )
-from ._models import MODELS, NEURAL
+from ._models import MODELS, NEURAL, check_cells, make_estimator
+from ._models import fit as fit_model
 from ._series import (
     Series,
     format_time,
@@ -218,7 +218,7 @@ def plan(
             "whose frequency has one (monthly, quarterly, weekly, daily, hourly)."
         )
     if cell is not None and model in (*NEURAL, "auto"):
-        _models.check_cells([cell], "--cell")
+        check_cells([cell], "--cell")
     params = {"cell": cell, "epochs": epochs, "random_state": random_state}
     params = {key: value for key, value in params.items() if value is not None}
     n_values = len(series.values)
@@ -302,7 +302,7 @@ def run(plan, step):
         with step(f"{_label(name, plan)}: holdout fit") as report:
             estimator = _estimator(name, plan)
             start = time.perf_counter()
-            _models.fit(estimator, X[train], y[train], report)
+            fit_model(estimator, X[train], y[train], report)
             seconds[name] = time.perf_counter() - start
             forecast = estimator.predict(X[test]).reshape(-1, horizon)
         errors = forecast - y[test].reshape(-1, horizon)
@@ -312,7 +312,7 @@ def run(plan, step):
         holdout[name] = forecast[::horizon].ravel()[: plan.n_holdout]
     chosen = plan.model if plan.model != "auto" else min(scores, key=scores.get)
     with step(f"{_label(chosen, plan)}: refit on the whole series") as report:
-        estimator = _models.fit(_estimator(chosen, plan), X, y, report)
+        estimator = fit_model(_estimator(chosen, plan), X, y, report)
         future = estimator.predict(values[None, -n_steps:]).reshape(horizon)
     return Result(plan, scores, mase, chosen, holdout[chosen], future, seconds)
 
@@ -352,7 +352,7 @@ def write_forecast(result, path):
 
 def _estimator(name, plan):
     """The candidate ``name`` at rnnkit's defaults, but for what the user set."""
-    return _models.make_estimator(name, season=plan.season, **plan.params)
+    return make_estimator(name, season=plan.season, **plan.params)
 
 
 def _label(name, plan):
