@@ -20,11 +20,11 @@ import argparse
 import importlib.util
 import json
 import os
-import re
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+from _readme import write_section
 
 CELLS = ("simple", "lstm", "gru")
 LATENCY_REPEATS = 30
@@ -54,7 +54,7 @@ def main():
     table = format_table(results, ("keras", args.reference), args)
     print(table)
     if args.write:
-        write_readme(table)
+        write_section("backends", table)
 
 
 def run_worker(runner, backend, args):
@@ -197,16 +197,6 @@ def format_table(results, reference, args):
         f"{', '.join(keras_versions)} on {', '.join(backends)}"
     )
     return note + ".\n\n" + "\n".join(lines)
-
-
-def write_readme(table):
-    readme = Path(__file__).with_name("README.md")
-    text = readme.read_text()
-    block = f"<!-- backends start -->\n{table}\n<!-- backends end -->"
-    text = re.sub(
-        r"<!-- backends start -->.*<!-- backends end -->", block, text, flags=re.S
-    )
-    readme.write_text(text)
 
 
 if __name__ == "__main__":

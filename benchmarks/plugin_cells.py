@@ -10,13 +10,12 @@ plugins/rnnkit-peephole first), one after the other in one process.
 
 import argparse
 import os
-import re
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
+from _readme import write_section
 
 import rnnkit
 from rnnkit import Seq2SeqForecaster
@@ -43,20 +42,10 @@ def main():
         lines.append(f"| {cell} | {info.distribution} | {mse:.5f} | {seconds:.0f} |")
         print(lines[-1], flush=True)
     if args.write:
-        readme = Path(__file__).with_name("README.md")
-        block = (
-            f"<!-- plugin_cells start -->\n{args.epochs} epochs, seed 0, "
-            "Seq2SeqForecaster defaults but the cell.\n\n"
-            + "\n".join(lines)
-            + "\n<!-- plugin_cells end -->"
+        heading = (
+            f"{args.epochs} epochs, seed 0, Seq2SeqForecaster defaults but the cell."
         )
-        text = re.sub(
-            r"<!-- plugin_cells start -->.*<!-- plugin_cells end -->",
-            block,
-            readme.read_text(),
-            flags=re.S,
-        )
-        readme.write_text(text)
+        write_section("plugin_cells", heading + "\n\n" + "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ import argparse
 import functools
 import json
 import os
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
+from _readme import write_section
 
 N_ORIGINS = 5
 SEASONAL_NAIVE = "seasonal naive"
@@ -226,16 +226,6 @@ def summary_table(results):
     return "\n".join(lines)
 
 
-def write_readme(text):
-    readme = Path(__file__).with_name("README.md")
-    block = f"<!-- realdata start -->\n{text}\n<!-- realdata end -->"
-    content = readme.read_text()
-    content = re.sub(
-        r"<!-- realdata start -->.*<!-- realdata end -->", block, content, flags=re.S
-    )
-    readme.write_text(content)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--series", nargs="+", metavar="NAME", help="a subset")
@@ -272,7 +262,7 @@ def main():
         Path(args.json).write_text(json.dumps(results, indent=1))
     if args.write:
         tables = "\n\n".join(series_table(s, results[s.name]) for s in panel)
-        write_readme(f"{heading}\n\n{summary}\n\n{tables}")
+        write_section("realdata", f"{heading}\n\n{summary}\n\n{tables}")
 
 
 if __name__ == "__main__":

@@ -12,13 +12,12 @@ benchmarks/README.md.
 
 import argparse
 import os
-import re
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
+from _readme import write_section
 
 from rnnkit import RNNForecaster, Seq2SeqForecaster
 from rnnkit.datasets import load_two_sines
@@ -81,19 +80,7 @@ def main():
     )
     print(heading)
     if args.write:
-        readme = Path(__file__).with_name("README.md")
-        block = (
-            f"<!-- seed_defaults start -->\n{heading}\n\n"
-            + "\n".join(lines)
-            + "\n<!-- seed_defaults end -->"
-        )
-        text = re.sub(
-            r"<!-- seed_defaults start -->.*<!-- seed_defaults end -->",
-            block,
-            readme.read_text(),
-            flags=re.S,
-        )
-        readme.write_text(text)
+        write_section("seed_defaults", f"{heading}\n\n" + "\n".join(lines))
 
 
 if __name__ == "__main__":

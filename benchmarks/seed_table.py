@@ -11,14 +11,13 @@ one-window forecast: rnnkit's ``predict`` against Keras' ``model.predict``.
 
 import argparse
 import os
-import re
 import time
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras
 import numpy as np
+from _readme import write_section
 
 from rnnkit import (
     LinearForecaster,
@@ -215,17 +214,11 @@ def _fmt(value, spec):
 
 
 def write_readme(table, epochs):
-    readme = Path(__file__).with_name("README.md")
-    text = readme.read_text()
-    block = (
-        f"<!-- seed_table start -->\n{epochs} epochs, batch 32, seed 0, "
-        f"{os.cpu_count()} CPU cores, Keras {keras.__version__} "
-        f"({keras.backend.backend()}).\n\n{table}\n<!-- seed_table end -->"
+    heading = (
+        f"{epochs} epochs, batch 32, seed 0, {os.cpu_count()} CPU cores, "
+        f"Keras {keras.__version__} ({keras.backend.backend()})."
     )
-    text = re.sub(
-        r"<!-- seed_table start -->.*<!-- seed_table end -->", block, text, flags=re.S
-    )
-    readme.write_text(text)
+    write_section("seed_table", f"{heading}\n\n{table}")
 
 
 if __name__ == "__main__":
