@@ -6,23 +6,28 @@ shape ``(n_windows,)`` or ``(n_windows, horizon)``, and works in scikit-learn's
 ``Pipeline``, ``GridSearchCV`` and ``cross_val_score`` unchanged.
 """
 
+from ._backtest import BacktestResult, backtest
 from ._linear import LinearForecaster
 from ._naive import NaiveForecaster
 from ._persistence import InvalidModelFileError, load, save
 from ._rnn import RNNForecaster
 from ._seq2seq import Seq2SeqForecaster
+from ._series import SeriesForecaster
 from ._version import __version__
 from ._windows import make_windows, window_split
 from .hookspecs import hookimpl
 from .plugins import list_cells
 
 __all__ = [
+    "BacktestResult",
     "InvalidModelFileError",
     "LinearForecaster",
     "NaiveForecaster",
     "RNNForecaster",
     "Seq2SeqForecaster",
+    "SeriesForecaster",
     "__version__",
+    "backtest",
     "hookimpl",
     "list_cells",
     "load",

@@ -16,6 +16,7 @@ insides, only the allow-list of classes it may create.
 """
 
 import importlib.metadata
+import inspect
 import io
 import os
 import platform
@@ -35,6 +36,7 @@ from ._linear import LinearForecaster
 from ._naive import NaiveForecaster
 from ._rnn import RNNForecaster
 from ._seq2seq import Seq2SeqForecaster
+from ._series import SeriesForecaster
 from ._version import __version__
 
 __all__ = ["InvalidModelFileError", "load", "save"]
@@ -45,7 +47,13 @@ _KEYS = {"format", "format_version", "versions", "estimator", "params", "fitted"
 MANIFEST_KEYS = {1: _KEYS | {"cells"}, 2: _KEYS}
 ESTIMATORS = {
     cls.__name__: cls
-    for cls in (LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster)
+    for cls in (
+        LinearForecaster,
+        NaiveForecaster,
+        RNNForecaster,
+        Seq2SeqForecaster,
+        SeriesForecaster,
+    )
 }
 
 
@@ -123,6 +131,20 @@ def _encode(value, name):
         return {"tuple": items} if isinstance(value, tuple) else items
     if isinstance(value, dict) and all(isinstance(key, str) for key in value):
         return {"dict": {key: _encode(item, name) for key, item in value.items()}}
+    if type(value) in ESTIMATORS.values():  # a wrapped forecaster
+        params = value.get_params(deep=False).items()
+        return {
+            "estimator": {
+                "class": type(value).__name__,
+                "params": {key: _encode(item, key) for key, item in params},
+            }
+        }
+    if hasattr(value, "get_params"):
+        raise ValueError(
+            f"The {name!r} parameter is a {type(value).__name__}; rnnkit.save saves "
+            f"rnnkit's forecasters ({', '.join(sorted(ESTIMATORS))}) only. Use "
+            "pickle or joblib to keep it."
+        )
     raise ValueError(
         f"The {name!r} parameter must be a plain value to be saved: None, bool, "
         "int, float, str, or a list, tuple or str-keyed dict of them (for "
@@ -310,31 +332,34 @@ def _check_header(manifest):
         raise InvalidModelFileError(
             "its manifest's versions must map names to version strings"
         )
-    name = manifest["estimator"]
+    return _estimator_class(manifest["estimator"]), version
+
+
+def _estimator_class(name):
     if not isinstance(name, str) or name not in ESTIMATORS:
         raise InvalidModelFileError(
             f"the estimator must be one of {sorted(ESTIMATORS)}. "
             f"Got {short(name)} instead"
         )
-    return ESTIMATORS[name], version
+    return ESTIMATORS[name]
 
 
 def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _decode_params(cls, params):
+def _decode_params(cls, params, depth=0):
     """The keyword arguments of ``cls``, once their names and values are checked."""
     if not isinstance(params, dict):
         raise InvalidModelFileError("its parameters must be a JSON object")
-    expected = set(cls().get_params(deep=False))
+    expected = set(inspect.signature(cls).parameters)
     unexpected, missing = sorted(set(params) - expected), sorted(expected - set(params))
     if unexpected or missing:
         raise InvalidModelFileError(
             f"the parameters of {cls.__name__} do not match: unexpected "
             f"{unexpected}, missing {missing}"
         )
-    return {name: _decode(value, name) for name, value in params.items()}
+    return {name: _decode(value, name, depth) for name, value in params.items()}
 
 
 def _decode(value, name, depth=0):
@@ -360,6 +385,17 @@ def _decode(value, name, depth=0):
             return tuple(_decode(item, name, depth + 1) for item in inner)
         if tag == "dict" and isinstance(inner, dict) and "class_name" not in inner:
             return {k: _decode(item, name, depth + 1) for k, item in inner.items()}
+        if (
+            tag == "estimator"
+            and isinstance(inner, dict)
+            and set(inner)
+            == {
+                "class",
+                "params",
+            }
+        ):
+            cls = _estimator_class(inner["class"])
+            return cls(**_decode_params(cls, inner["params"], depth + 1))
     raise InvalidModelFileError(
         f"the {name!r} parameter must be a plain JSON value, or a tagged tuple or "
         f"dict. Got {short(value)} instead"

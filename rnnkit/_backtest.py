@@ -1,0 +1,203 @@
+"""``backtest``: rolling-origin evaluation of a ``SeriesForecaster``.
+
+At each origin the forecaster is refitted on the series up to the origin and
+forecasts the next ``horizon`` values, which are compared with what happened.
+Origins are the last ``n_origins`` ones, ``step`` values apart (by default the
+horizon, so forecasts do not overlap). Origins run in parallel with joblib;
+each is independent, so the numbers do not depend on ``n_jobs``.
+"""
+
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+
+from ._metrics import coverage_label, mase, naive_error, smape
+from ._series import SeriesForecaster, _check_coverages, _read_target
+from ._sklearn_compat import Interval, validate_params
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """What :func:`backtest` measured.
+
+    Attributes
+    ----------
+    forecasts : pandas DataFrame
+        One row per origin and step ahead: ``origin`` (the last time the
+        forecaster saw), ``step`` (1 to horizon), ``date`` (the time forecast;
+        positions for an array), ``actual``, ``forecast``, and with
+        ``coverage``, ``lower_90``/``upper_90`` per coverage.
+    summary : pandas Series
+        ``mae``, ``rmse``, ``mase`` (the mean over origins of the error scaled
+        by the in-sample naive error up to that origin, seasonal when the
+        dates have a season), ``smape`` (percent), and with ``coverage``,
+        ``coverage_90`` (the share of actual values inside the interval) and
+        ``width_90`` (its mean width) per coverage.
+    """
+
+    forecasts: pd.DataFrame
+    summary: pd.Series
+
+    def __iter__(self):  # forecasts, summary = backtest(...)
+        return iter((self.forecasts, self.summary))
+
+
+@validate_params(
+    {
+        "forecaster": [SeriesForecaster],
+        "y": ["array-like"],
+        "n_origins": [Interval(Integral, 1, None, closed="left")],
+        "step": [Interval(Integral, 1, None, closed="left"), None],
+        "exog": ["array-like", None],
+        "coverage": [list, tuple, float, None],
+        "n_jobs": [Integral, None],
+    },
+    prefer_skip_nested_validation=False,
+)
+def backtest(
+    forecaster, y, *, n_origins=5, step=None, exog=None, coverage=None, n_jobs=None
+):
+    """Refit at each of the last ``n_origins`` origins and score the forecasts.
+
+    Parameters
+    ----------
+    forecaster : SeriesForecaster
+        The forecaster to evaluate (unfitted is fine; it is cloned per origin).
+        Without ``coverage`` its calibration is switched off, so each origin
+        fits once.
+    y : array-like of shape (n_times,), pandas Series or one-column DataFrame
+        The whole series.
+    n_origins : int, default=5
+        How many forecast origins, the last of them ``horizon`` values before
+        the end of ``y``.
+    step : int, default=None
+        Values between consecutive origins; None is the horizon.
+    exog : array-like of shape (n_times, n_covariates), default=None
+        Covariates, one row per value of ``y`` (see ``SeriesForecaster.fit``).
+    coverage : float or list of float, default=None
+        Also measure prediction intervals of these coverages.
+    n_jobs : int, default=None
+        Origins fitted in parallel (joblib; -1 for every core).
+
+    Returns
+    -------
+    result : BacktestResult
+        ``result.forecasts`` (a DataFrame, one row per origin and step) and
+        ``result.summary`` (MAE, RMSE, MASE, sMAPE; coverage and width per
+        coverage); it unpacks as ``forecasts, summary``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from rnnkit import LinearForecaster, SeriesForecaster, backtest
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.sin(np.arange(120) / 6) + rng.normal(0, 0.1, 120)
+    >>> model = SeriesForecaster(LinearForecaster(), n_steps=12, horizon=6)
+    >>> forecasts, summary = backtest(model, y, n_origins=3, coverage=0.9)
+    >>> forecasts.columns.tolist()
+    ['origin', 'step', 'date', 'actual', 'forecast', 'lower_90', 'upper_90']
+    >>> summary.round(2)
+    mae             0.07
+    rmse            0.10
+    mase            0.52
+    smape          15.06
+    coverage_90     0.94
+    width_90        0.38
+    dtype: float64
+    """
+    coverages = None if coverage is None else _check_coverages(coverage)
+    values, axis, _ = _read_target(y, forecaster.missing)
+    model = clone(forecaster)
+    if coverages is None:
+        model.set_params(calibration=None)
+    horizon = model._horizon()
+    step = horizon if step is None else step
+    cutoffs = [len(values) - horizon - k * step for k in range(n_origins)][::-1]
+    shortest = forecaster.n_steps + horizon
+    if cutoffs[0] < shortest:
+        raise ValueError(
+            f"y has {len(values)} values, too few for n_origins={n_origins} origins "
+            f"{step} apart: the first would train on {max(cutoffs[0], 0)} values, "
+            f"and n_steps + horizon = {shortest} are needed; use fewer origins or a "
+            "smaller step."
+        )
+    times = _times(y, axis, len(values))
+    exog = None if exog is None else _rows(exog)
+    runs = Parallel(n_jobs=n_jobs)(
+        delayed(_forecast_from)(model, y, exog, cutoff, horizon, coverages)
+        for cutoff in cutoffs
+    )
+    season = None if axis is None else axis.season
+    rows, scales = [], []
+    for cutoff, (forecast, bounds) in zip(cutoffs, runs, strict=True):
+        rows.append(_rows_of_origin(values, times, cutoff, horizon, forecast, bounds))
+        scales.append(np.full(horizon, naive_error(values[:cutoff], season)))
+    forecasts = pd.concat(rows, ignore_index=True)
+    return BacktestResult(
+        forecasts, _summary(forecasts, np.concatenate(scales), coverages)
+    )
+
+
+def _forecast_from(model, y, exog, cutoff, horizon, coverages):
+    """Fit a clone on ``y[:cutoff]``; its forecast and interval bounds."""
+    model = clone(model).fit(_head(y, cutoff), None if exog is None else exog[:cutoff])
+    future = None if exog is None else exog[cutoff : cutoff + horizon]
+    forecast = np.asarray(model.predict(future), dtype=np.float64)
+    bounds = None
+    if coverages is not None:
+        bounds = model.predict_interval(coverages, future).reset_index(drop=True)
+    return forecast, bounds
+
+
+def _rows_of_origin(values, times, cutoff, horizon, forecast, bounds):
+    frame = pd.DataFrame(
+        {
+            "origin": [times[cutoff - 1]] * horizon,
+            "step": np.arange(1, horizon + 1),
+            "date": times[cutoff : cutoff + horizon],
+            "actual": values[cutoff : cutoff + horizon],
+            "forecast": forecast,
+        }
+    )
+    return frame if bounds is None else pd.concat([frame, bounds], axis=1)
+
+
+def _summary(forecasts, scales, coverages):
+    actual, forecast = forecasts["actual"].to_numpy(), forecasts["forecast"].to_numpy()
+    errors = forecast - actual
+    summary = {
+        "mae": float(np.mean(np.abs(errors))),
+        "rmse": float(np.sqrt(np.mean(errors**2))),
+        "mase": mase(actual / scales, forecast / scales, 1.0),
+        "smape": smape(actual, forecast),
+    }
+    for level in coverages or ():
+        label = coverage_label(level)
+        lower, upper = forecasts[f"lower_{label}"], forecasts[f"upper_{label}"]
+        summary[f"coverage_{label}"] = float(
+            np.mean((lower <= actual) & (actual <= upper))
+        )
+        summary[f"width_{label}"] = float(np.mean(upper - lower))
+    return pd.Series(summary)
+
+
+# --- slicing the caller's series by position ------------------------------------
+
+
+def _head(y, n):
+    return y.iloc[:n] if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y)[:n]
+
+
+def _rows(exog):
+    if isinstance(exog, (pd.Series, pd.DataFrame)):
+        return exog.to_numpy()
+    return np.asarray(exog)
+
+
+def _times(y, axis, n_values):
+    """The time of every value of ``y``: its index, or positions for arrays."""
+    return np.arange(n_values) if axis is None else y.index
