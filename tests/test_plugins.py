@@ -251,3 +251,19 @@ def test_no_warning_without_plugins():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert sorted(rnnkit.list_cells()) == ["gru", "lstm", "simple"]
+
+
+def test_plugin_cell_forecasts_a_series_with_intervals_and_saves(site, tmp_path):
+    make_distribution(site, "rnnkit-minimal", cell_plugin("minimal"))
+    series = np.sin(np.arange(60.0) / 4)
+    with _loaded("rnnkit-minimal"):
+        model = rnnkit.SeriesForecaster(
+            Seq2SeqForecaster(cell="minimal", **TINY), n_steps=6, horizon=2
+        ).fit(series)
+        bounds = model.predict_interval(0.9)
+        forecast = model.predict()
+        assert (bounds["lower_90"] <= forecast).all()
+        assert (forecast <= bounds["upper_90"]).all()
+        rnnkit.save(model, tmp_path / "series.rnnkit")
+        loaded = rnnkit.load(tmp_path / "series.rnnkit")
+        np.testing.assert_array_equal(loaded.predict(), forecast)
