@@ -16,7 +16,8 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 
 from ._metrics import coverage_label, mase, naive_error, smape
-from ._series import SeriesForecaster, _check_coverages, _read_target
+from ._series import SeriesForecaster
+from ._series_data import check_coverages, read_target
 from ._sklearn_compat import Interval, validate_params
 
 
@@ -106,11 +107,11 @@ def backtest(
     mase            0.52
     smape          15.06
     coverage_90     0.94
-    width_90        0.38
+    width_90        0.47
     dtype: float64
     """
-    coverages = None if coverage is None else _check_coverages(coverage)
-    values, axis, _ = _read_target(y, forecaster.missing)
+    coverages = None if coverage is None else check_coverages(coverage)
+    values, axis, _ = read_target(y, forecaster.missing)
     model = clone(forecaster)
     if coverages is None:
         model.set_params(calibration=None)

@@ -20,6 +20,13 @@ from sklearn.utils.validation import check_is_fitted
 from . import _conformal
 from ._base import BaseForecaster
 from ._metrics import coverage_label, mase, naive_error
+from ._series_data import (
+    check_coverages,
+    check_length,
+    index_of,
+    read_exog,
+    read_target,
+)
 from ._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ._time_index import TimeAxis
 from ._windows import make_windows
@@ -138,11 +145,11 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self : SeriesForecaster
             The fitted forecaster.
         """
-        values, self.axis_, self.name_ = _read_target(y, self.missing)
+        values, self.axis_, self.name_ = read_target(y, self.missing)
         horizon = self._horizon()
-        covariates = _read_exog(exog, len(values), "exog", y_index=_index_of(y))
+        covariates = read_exog(exog, len(values), "exog", y_index=index_of(y))
         self.n_exog_ = 0 if covariates is None else covariates.shape[1]
-        _check_length(len(values), self.n_steps, horizon)
+        check_length(len(values), self.n_steps, horizon)
         X, Y = _windows(values, covariates, self.n_steps, horizon)
         self.calibration_errors_ = None
         if self.calibration == "conformal":
@@ -205,7 +212,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             like ``predict``'s forecast (positions after the series for arrays).
         """
         check_is_fitted(self)
-        coverages = _check_coverages(coverage)
+        coverages = check_coverages(coverage)
         if self.calibration_errors_ is None:
             raise ValueError(
                 "predict_interval needs calibration errors, but this forecaster "
@@ -241,7 +248,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             ``-MASE``.
         """
         check_is_fitted(self)
-        actual, _, _ = _read_target(y, "raise", argument="y", continue_index=False)
+        actual, _, _ = read_target(y, "raise", argument="y", continue_index=False)
         if len(actual) < self.horizon_:
             raise ValueError(
                 f"y must hold at least horizon={self.horizon_} values to score the "
@@ -377,7 +384,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 f"predict needs them for the next {horizon} steps, shape "
                 f"({horizon}, {self.n_exog_})."
             )
-        future = _read_exog(exog, horizon, "exog", y_index=None)
+        future = read_exog(exog, horizon, "exog", y_index=None)
         if future.shape[1] != self.n_exog_:
             raise ValueError(
                 f"exog must have {self.n_exog_} column(s), as in fit. Got "
@@ -393,101 +400,6 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
     def _season(self):
         return None if self.axis_ is None else self.axis_.season
-
-
-# --- reading the caller's data (never modified) -------------------------------
-
-
-def _index_of(data):
-    return data.index if isinstance(data, (pd.Series, pd.DataFrame)) else None
-
-
-def _read_target(y, missing, argument="y", continue_index=True):
-    """``y`` as float64 values, its time axis (None for arrays) and its name."""
-    axis = name = None
-    if isinstance(y, pd.DataFrame):
-        if y.shape[1] != 1:
-            raise ValueError(
-                f"{argument} must be one series: a 1-D array, a pandas Series or a "
-                f"one-column DataFrame. Got a DataFrame with {y.shape[1]} columns; "
-                "pass the others as exog."
-            )
-        y = y.iloc[:, 0]
-    if isinstance(y, pd.Series):
-        name = None if y.name is None else str(y.name)
-        if continue_index:
-            axis = TimeAxis.of(y.index, argument)
-        raw = y.to_numpy()
-    else:
-        raw = np.asarray(y)
-    if raw.dtype.kind not in "biuf":
-        try:
-            raw = raw.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"{argument} must hold numbers. Got values of dtype {raw.dtype}."
-            ) from None
-    values = raw.astype(np.float64)  # a copy: the caller's data stays untouched
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = values[:, 0]
-    if values.ndim != 1:
-        raise ValueError(
-            f"{argument} must be 1-D (n_times,). Got an array of shape {values.shape}."
-        )
-    if np.isinf(values).any():
-        position = int(np.flatnonzero(np.isinf(values))[0])
-        raise ValueError(
-            f"{argument} holds an infinite value at position {position}; expected "
-            "finite numbers (NaN for a missing value)."
-        )
-    return _fill_missing(values, missing, argument), axis, name
-
-
-def _fill_missing(values, missing, argument):
-    gaps = np.isnan(values)
-    if not gaps.any():
-        return values
-    if missing == "raise":
-        raise ValueError(
-            f"{argument} has {int(gaps.sum())} missing value(s), the first at "
-            f"position {int(np.flatnonzero(gaps)[0])}; fill them first, or pass "
-            'missing="interpolate" to fill them by linear interpolation.'
-        )
-    if gaps.all():
-        raise ValueError(f"{argument} holds no numbers: every value is missing.")
-    return pd.Series(values).interpolate(limit_direction="both").to_numpy()
-
-
-def _read_exog(exog, n_rows, argument, y_index):
-    """Covariates as a float64 (n_rows, n_covariates) array, or None."""
-    if exog is None:
-        return None
-    if y_index is not None and isinstance(exog, (pd.Series, pd.DataFrame)):
-        if not exog.index.equals(y_index):
-            raise ValueError(
-                f"{argument}'s index must equal y's, one row per value of y; they "
-                "differ. Align it first, e.g. exog.reindex(y.index)."
-            )
-    values = np.asarray(exog, dtype=np.float64)
-    values = values.reshape(-1, 1) if values.ndim == 1 else values
-    if values.ndim != 2 or len(values) != n_rows:
-        raise ValueError(
-            f"{argument} must have {n_rows} rows, one per "
-            f"{'value of y' if y_index is not None else 'forecast step'}. Got "
-            f"shape {np.shape(exog)}."
-        )
-    if not np.isfinite(values).all():
-        raise ValueError(f"{argument} holds missing or infinite values; fill them.")
-    return values
-
-
-def _check_length(n_values, n_steps, horizon):
-    if n_values < n_steps + horizon:
-        raise ValueError(
-            f"y has {n_values} values, fewer than n_steps + horizon = "
-            f"{n_steps + horizon} needed for one training window; use a longer "
-            "series or a smaller n_steps or horizon."
-        )
 
 
 def _windows(values, covariates, n_steps, horizon):
@@ -527,19 +439,3 @@ def _pop_array(arrays, key, shape):
     ):
         raise ValueError(f"{key} must be a finite float array of shape {shape}")
     return array
-
-
-def _check_coverages(coverage):
-    levels = (
-        list(coverage)
-        if isinstance(coverage, (list, tuple, np.ndarray))
-        else [coverage]
-    )
-    for level in levels:
-        if not isinstance(level, (float, int)) or isinstance(level, bool):
-            raise ValueError(f"coverage must be a float in (0, 1). Got {level!r}.")
-        if not 0 < level < 1:
-            raise ValueError(f"coverage must be in (0, 1), e.g. 0.9. Got {level!r}.")
-    if not levels:
-        raise ValueError("coverage must be a float in (0, 1) or a list of them.")
-    return levels

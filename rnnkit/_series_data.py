@@ -1,0 +1,118 @@
+"""Reading the caller's series, covariates and coverages: checked, never modified.
+
+Each function returns fresh float64 arrays (or checked values) and raises a
+``ValueError`` that names the argument and what was expected.
+"""
+
+import numpy as np
+import pandas as pd
+
+from ._time_index import TimeAxis
+
+
+def index_of(data):
+    return data.index if isinstance(data, (pd.Series, pd.DataFrame)) else None
+
+
+def read_target(y, missing, argument="y", continue_index=True):
+    """``y`` as float64 values, its time axis (None for arrays) and its name."""
+    axis = name = None
+    if isinstance(y, pd.DataFrame):
+        if y.shape[1] != 1:
+            raise ValueError(
+                f"{argument} must be one series: a 1-D array, a pandas Series or a "
+                f"one-column DataFrame. Got a DataFrame with {y.shape[1]} columns; "
+                "pass the others as exog."
+            )
+        y = y.iloc[:, 0]
+    if isinstance(y, pd.Series):
+        name = None if y.name is None else str(y.name)
+        if continue_index:
+            axis = TimeAxis.of(y.index, argument)
+        raw = y.to_numpy()
+    else:
+        raw = np.asarray(y)
+    if raw.dtype.kind not in "biuf":
+        try:
+            raw = raw.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{argument} must hold numbers. Got values of dtype {raw.dtype}."
+            ) from None
+    values = raw.astype(np.float64)  # a copy: the caller's data stays untouched
+    if values.ndim == 2 and values.shape[1] == 1:
+        values = values[:, 0]
+    if values.ndim != 1:
+        raise ValueError(
+            f"{argument} must be 1-D (n_times,). Got an array of shape {values.shape}."
+        )
+    if np.isinf(values).any():
+        position = int(np.flatnonzero(np.isinf(values))[0])
+        raise ValueError(
+            f"{argument} holds an infinite value at position {position}; expected "
+            "finite numbers (NaN for a missing value)."
+        )
+    return _fill_missing(values, missing, argument), axis, name
+
+
+def _fill_missing(values, missing, argument):
+    gaps = np.isnan(values)
+    if not gaps.any():
+        return values
+    if missing == "raise":
+        raise ValueError(
+            f"{argument} has {int(gaps.sum())} missing value(s), the first at "
+            f"position {int(np.flatnonzero(gaps)[0])}; fill them first, or pass "
+            'missing="interpolate" to fill them by linear interpolation.'
+        )
+    if gaps.all():
+        raise ValueError(f"{argument} holds no numbers: every value is missing.")
+    return pd.Series(values).interpolate(limit_direction="both").to_numpy()
+
+
+def read_exog(exog, n_rows, argument, y_index):
+    """Covariates as a float64 (n_rows, n_covariates) array, or None."""
+    if exog is None:
+        return None
+    if y_index is not None and isinstance(exog, (pd.Series, pd.DataFrame)):
+        if not exog.index.equals(y_index):
+            raise ValueError(
+                f"{argument}'s index must equal y's, one row per value of y; they "
+                "differ. Align it first, e.g. exog.reindex(y.index)."
+            )
+    values = np.asarray(exog, dtype=np.float64)
+    values = values.reshape(-1, 1) if values.ndim == 1 else values
+    if values.ndim != 2 or len(values) != n_rows:
+        raise ValueError(
+            f"{argument} must have {n_rows} rows, one per "
+            f"{'value of y' if y_index is not None else 'forecast step'}. Got "
+            f"shape {np.shape(exog)}."
+        )
+    if not np.isfinite(values).all():
+        raise ValueError(f"{argument} holds missing or infinite values; fill them.")
+    return values
+
+
+def check_length(n_values, n_steps, horizon):
+    if n_values < n_steps + horizon:
+        raise ValueError(
+            f"y has {n_values} values, fewer than n_steps + horizon = "
+            f"{n_steps + horizon} needed for one training window; use a longer "
+            "series or a smaller n_steps or horizon."
+        )
+
+
+def check_coverages(coverage):
+    levels = (
+        list(coverage)
+        if isinstance(coverage, (list, tuple, np.ndarray))
+        else [coverage]
+    )
+    for level in levels:
+        if not isinstance(level, (float, int)) or isinstance(level, bool):
+            raise ValueError(f"coverage must be a float in (0, 1). Got {level!r}.")
+        if not 0 < level < 1:
+            raise ValueError(f"coverage must be in (0, 1), e.g. 0.9. Got {level!r}.")
+    if not levels:
+        raise ValueError("coverage must be a float in (0, 1) or a list of them.")
+    return levels
