@@ -44,7 +44,7 @@ class TimeAxis:
         """The axis of a pandas index; a clear ``ValueError`` if it cannot continue."""
         name = None if index.name is None else str(index.name)
         if isinstance(index, pd.DatetimeIndex):
-            freq = index.freqstr or infer_freq(index)
+            freq = index.freqstr or _freq_of_whole(index)
             if freq is None:
                 raise ValueError(
                     f"{argument}'s dates have no frequency pandas can infer "
@@ -120,8 +120,21 @@ class TimeAxis:
         return axis
 
 
+def _freq_of_whole(times):
+    """The frequency every step of ``times`` follows, or None (gaps, too short)."""
+    if len(times) < 3:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.infer_freq(times)
+
+
 def infer_freq(times):
-    """The frequency of the whole index, else of its recent end; None if neither."""
+    """The frequency of the whole index, else of its recent end; None if neither.
+
+    Lenient, for messages about dates with an early gap; ``TimeAxis.of`` wants
+    the whole index evenly spaced.
+    """
     for part in (times, times[-25:]):
         if len(part) >= 3:
             with warnings.catch_warnings():

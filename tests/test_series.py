@@ -192,6 +192,15 @@ def test_missing_values_raise_or_are_interpolated_without_touching_the_input():
             ),
             "no frequency pandas can infer",
         ),
+        (
+            pd.Series(
+                np.arange(40.0),
+                index=pd.DatetimeIndex(
+                    ["2019-06-01", *pd.date_range("2020-01-01", periods=39)]
+                ),
+            ),
+            "no frequency pandas can infer",
+        ),
         (pd.DataFrame({"a": np.arange(40.0), "b": 1.0}), "one-column DataFrame"),
         (np.ones((40, 2)), "must be 1-D"),
         (np.r_[np.arange(39.0), np.inf], "infinite value at position 39"),
