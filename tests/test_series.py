@@ -215,7 +215,9 @@ def test_bad_series_get_a_clear_error(y, message):
 # --- scikit-learn manners -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("regressor", [Ridge(), HistGradientBoostingRegressor()])
+@pytest.mark.parametrize(
+    "regressor", [Ridge(), HistGradientBoostingRegressor(max_iter=20)]
+)
 def test_scikit_learn_regressors_forecast_the_horizon(regressor):
     model = SeriesForecaster(regressor, n_steps=12, horizon=3).fit(seasonal_trend())
     assert model.predict().shape == (3,)
