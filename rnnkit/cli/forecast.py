@@ -181,9 +181,9 @@ def run_command(args):
         write_forecast(result, output)
         note(f"wrote {output}", args.quiet)
     if plot is not None:
-        from .._plotting import plot_forecast
+        from ._figures import plot_forecast_figure
 
-        plot_forecast(result, plot)
+        plot_forecast_figure(result, plot)
         note(f"wrote {plot}", args.quiet)
     return 0
 
