@@ -2,6 +2,7 @@
 
 matplotlib is optional (``pip install 'rnnkit[plot]'``); it is imported only
 when a figure is drawn, and the process-wide pyplot state is never touched.
+``rnnkit forecast``'s fan is the library's own :func:`rnnkit.plot_forecast`.
 """
 
 import numpy as np
@@ -55,41 +56,27 @@ def plot_compare(result, path):
 
 
 def plot_forecast_figure(result, path):
-    """The series, the chosen model's holdout forecasts and the forecast."""
+    """The whole series and the fan; below, the backtest's forecasts and the fan."""
     from matplotlib.figure import Figure
 
-    plan = result.plan
-    values = plan.series.values
-    n = len(values)
-    x = plan.series.times if plan.series.times is not None else np.arange(n)
-    x = np.asarray(x)
-    future_x = plan.future_times
-    future_x = np.arange(n, n + plan.horizon) if future_x is None else future_x
-    future_x = np.asarray(future_x)
-    start = plan.holdout_start
-    holdout_x = x[start : start + len(result.holdout_forecast)]
-    label = result.chosen_label
+    from .._plotting import plot_forecast
 
+    plan = result.plan
+    y, label = plan.series.data, result.chosen_label
     figure = Figure(figsize=(10, 6.5), layout="constrained")
     whole, zoom = figure.subplots(2, 1)
-    zoom_from = max(0, start - 2 * plan.n_steps)
-    for ax, first in ((whole, 0), (zoom, zoom_from)):
-        ax.plot(x[first:], values[first:], color="0.2", lw=1, label=plan.series.name)
-        ax.axvspan(x[start], x[-1], color="0.9", label="holdout")
-        ax.plot(
-            holdout_x, result.holdout_forecast, "--", color="C0", lw=1.2,
-            label=f"{label}, holdout ({plan.horizon} ahead at a time)",
+    plot_forecast(y, result.forecast, result.intervals, ax=whole, n_history=len(y))
+    backtest = result.backtest
+    zoom.axvspan(backtest["date"].iloc[0], y.index[-1], color="0.92", label="backtest")
+    for k, (_, rows) in enumerate(backtest.groupby("origin", sort=False)):
+        zoom.plot(
+            rows["date"], rows["forecast"], "--", color="C1", lw=1.2,
+            label=None if k else f"{label}, backtest ({plan.horizon} ahead)",
         )  # fmt: skip
-        ax.plot(
-            np.concatenate([x[-1:], future_x]),
-            np.concatenate([values[-1:], result.forecast]),
-            ".-", color="C3", lw=1.5, label=f"{label}, forecast",
-        )  # fmt: skip
-        ax.grid(alpha=0.3)
-    whole.set_title(f"{plan.series.name}: the whole series")
-    zoom.set_title("the holdout and the forecast")
-    zoom.legend(loc="upper left", fontsize=9)
-    xlabel = plan.series.time_name or "step"
-    zoom.set_xlabel(xlabel)
+    recent = min(len(y), plan.n_backtest + 2 * plan.n_steps)
+    plot_forecast(y, result.forecast, result.intervals, ax=zoom, n_history=recent)
+    whole.set_title(f"{plan.series.name}: the whole series and the forecast")
+    zoom.set_title(f"the backtest and the forecast: {label}")
+    zoom.set_xlabel(plan.series.index_name)
     figure.suptitle(f"rnnkit forecast: {plan.series.path}")
     figure.savefig(path, dpi=100)
