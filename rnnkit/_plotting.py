@@ -71,7 +71,7 @@ def plot_forecast(y, forecast, intervals=None, ax=None, *, n_history=None):
     x = _x(future.index)
     fans = [
         ax.fill_between(
-            x, lower, upper, color="C0", alpha=0.15 + 0.2 * k / len(bands), lw=0
+            x, lower, upper, color="C0", alpha=0.2 + 0.25 * k / len(bands), lw=0
         )
         for k, (_, lower, upper) in enumerate(bands)
     ]

@@ -73,7 +73,7 @@ def plot_forecast_figure(result, path):
             rows["date"], rows["forecast"], "--", color="C1", lw=1.2,
             label=None if k else f"{label}, backtest ({plan.horizon} ahead)",
         )  # fmt: skip
-    recent = min(len(y), plan.n_backtest + 2 * plan.n_steps)
+    recent = min(len(y), plan.n_backtest + plan.horizon)
     plot_forecast(y, result.forecast, result.intervals, ax=zoom, n_history=recent)
     whole.set_title(f"{plan.series.name}: the whole series and the forecast")
     zoom.set_title(f"the backtest and the forecast: {label}")
