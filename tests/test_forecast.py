@@ -264,7 +264,7 @@ def test_forecast_notes_dropped_blank_ends_and_filled_dates(tmp_path):
         path, index=False
     )
     series = read_series(str(path), "v", "date")
-    assert series.notes == [] and series.freq == "B"
+    assert series.notes == [] and series.data.index.freqstr == "B"
 
 
 def test_forecast_fills_missing_years_at_their_step(tmp_path):

@@ -245,18 +245,16 @@ def _fill_missing_times(values, series):
     else:
         steps = np.diff(index.to_numpy())
         step = int(np.gcd.reduce(steps)) if len(steps) else 1
-        grid = pd.RangeIndex(index[0], index[-1] + step, step, name=name)
-        grid = pd.Index(grid.to_numpy(), name=name)
+        grid = pd.Index(np.arange(index[0], index[-1] + step, step), name=name)
         at = f"at its step of {step}"
     missing = grid.difference(index)
-    if len(missing) == 0:
-        return values
-    series.notes.append(
-        f"{len(missing)} time(s) missing from {name!r} {at}, the first "
-        f"{format_time(missing[0])}: added, their values filled by linear "
-        "interpolation"
-    )
-    return values.reindex(grid)
+    if len(missing):
+        series.notes.append(
+            f"{len(missing)} time(s) missing from {name!r} {at}, the first "
+            f"{format_time(missing[0])}: added, their values filled by linear "
+            "interpolation"
+        )
+    return values.reindex(grid)  # the grid's dates carry their frequency
 
 
 def format_time(value):
