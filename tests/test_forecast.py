@@ -58,7 +58,7 @@ def test_forecast_monthly_csv(capsys, tmp_path, co2_csv):
 def test_forecast_auto_picks_best_in_the_backtest(capsys, co2_csv):
     status, out, _ = run_cli(
         capsys, "forecast", co2_csv, "--time-column", "date", "--horizon", 6,
-        "--epochs", 1, "--origins", 2, "--quiet",
+        "--epochs", 1, "--origins", 1, "--quiet",
     )  # fmt: skip
     assert status == 0
     scores = backtest_scores(out)
