@@ -10,6 +10,7 @@ from ._backtest import BacktestResult, backtest
 from ._linear import LinearForecaster
 from ._naive import NaiveForecaster
 from ._persistence import InvalidModelFileError, load, save
+from ._plotting import plot_forecast
 from ._rnn import RNNForecaster
 from ._seq2seq import Seq2SeqForecaster
 from ._series import SeriesForecaster
@@ -32,6 +33,7 @@ __all__ = [
     "list_cells",
     "load",
     "make_windows",
+    "plot_forecast",
     "save",
     "window_split",
 ]

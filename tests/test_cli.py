@@ -95,6 +95,13 @@ def test_plot_without_matplotlib_exits_2(capsys, monkeypatch, tmp_path):
         (["{csv}", "--horizon", "0"], "expected a positive integer, got '0' (see"),
         (["{csv}", "--epochs", "many"], "--epochs: expected a positive integer"),
         (["{csv}", "--season", "1"], "a season holds at least 2 values, got '1'"),
+        (["{csv}", "--origins", "0"], "--origins: expected a positive integer"),
+        (
+            ["{csv}", "--coverage", "80,100"],
+            "--coverage: expected coverages in percent (or fractions) separated by "
+            "commas, such as 80,95 or 0.9, each below 100 %, got '80,100' (see",
+        ),
+        (["{csv}", "--coverage", "high"], "--coverage: expected coverages"),
         (["{csv}", "--magic"], "unrecognized arguments: --magic (see `rnnkit "),
     ],
 )
@@ -114,7 +121,7 @@ def test_forecast_help_shows_a_plain_percent(capsys):
     with pytest.raises(SystemExit):
         main(["forecast", "--help"])
     out = " ".join(capsys.readouterr().out.split())
-    assert "The last 20% of the series" in out
+    assert "(default: 80,95, the 80% and 95% intervals: columns lower_80," in out
     assert "%%" not in out
 
 

@@ -1,8 +1,9 @@
-"""``rnnkit forecast``'s work: reading a series, seasons, planning, MASE, reports.
+"""``rnnkit forecast``'s work: reading a series, seasons, planning, backtests, reports.
 
 Argument parsing and the command's plumbing are tested in test_cli.py.
 """
 
+import contextlib
 import re
 
 import numpy as np
@@ -13,12 +14,23 @@ import rnnkit
 from rnnkit.cli.forecast import default_n_steps
 from tests.helpers import assert_one_line_error, assert_png, run_cli
 
+INTERVALS = ["lower_80", "upper_80", "lower_95", "upper_95"]
 
-def holdout_scores(out):
-    """The holdout MSE of each model in ``rnnkit forecast``'s report."""
+
+def backtest_scores(out):
+    """The backtest RMSE of each model in ``rnnkit forecast``'s report."""
     models = r"naive|seasonal naive|linear|rnn \w+|seq2seq \w+"
     rows = re.findall(rf"^  ({models}) +(\S+)", out, re.M)
-    return {name: float(mse) for name, mse in rows}
+    return {name: float(rmse) for name, rmse in rows}
+
+
+def assert_nested_intervals(forecast, column, strict=True):
+    """lower_95 <= lower_80 < forecast < upper_80 <= upper_95, row by row."""
+    below = np.less if strict else np.less_equal
+    assert below(forecast["lower_80"], forecast[column]).all()
+    assert below(forecast[column], forecast["upper_80"]).all()
+    assert (forecast["lower_95"] <= forecast["lower_80"]).all()
+    assert (forecast["upper_80"] <= forecast["upper_95"]).all()
 
 
 def test_forecast_monthly_csv(capsys, tmp_path, co2_csv):
@@ -29,37 +41,42 @@ def test_forecast_monthly_csv(capsys, tmp_path, co2_csv):
     )  # fmt: skip
     assert status == 0
     assert "frequency MS), season 12" in out and "windows of 24 steps" in out
-    assert set(holdout_scores(out)) == {"naive", "seasonal naive", "linear"}
+    assert "backtest: 3 origins 12 apart over the last 36 values" in out
+    assert "the in-sample seasonal naive (m=12) error up to each origin" in out
+    assert set(backtest_scores(out)) == {"naive", "seasonal naive", "linear"}
     assert re.search(r"^  linear .* <- chosen$", out, re.MULTILINE)
+    assert "the next 12, with 80 % and 95 % conformal intervals:" in out
     forecast = pd.read_csv(output, parse_dates=["date"])
-    assert list(forecast.columns) == ["date", "co2"]
+    assert list(forecast.columns) == ["date", "co2", *INTERVALS]
     expected = pd.date_range("2000-01-01", periods=12, freq="MS")
     assert list(forecast["date"]) == list(expected)
     assert forecast["co2"].between(360, 385).all()  # near the trend, not naive
+    assert_nested_intervals(forecast, "co2")
     assert_png(plot)
 
 
-def test_forecast_auto_picks_best_on_holdout(capsys, co2_csv):
+def test_forecast_auto_picks_best_in_the_backtest(capsys, co2_csv):
     status, out, _ = run_cli(
         capsys, "forecast", co2_csv, "--time-column", "date", "--horizon", 6,
-        "--epochs", 1, "--quiet",
+        "--epochs", 1, "--origins", 1, "--quiet",
     )  # fmt: skip
     assert status == 0
-    scores = holdout_scores(out)
+    scores = backtest_scores(out)
     rnn = f"rnn {rnnkit.RNNForecaster().cell}"  # the estimator's default cell
     assert set(scores) == {"naive", "seasonal naive", "linear", rnn}
     best = min(scores, key=scores.get)
-    assert f"{best} (the lowest holdout MSE)" in out
+    assert f"{best} (the lowest backtest RMSE)" in out
 
 
 def test_forecast_plots_a_network_under_its_cell(capsys, tmp_path):
     path, plot = tmp_path / "series.csv", tmp_path / "forecast.png"
     pd.DataFrame({"level": np.sin(np.arange(60) / 3)}).to_csv(path, index=False)
-    status, _, _ = run_cli(
+    status, out, _ = run_cli(
         capsys, "forecast", path, "--model", "rnn", "--cell", "simple", "--epochs",
-        1, "--horizon", 2, "--plot", plot, "--quiet",
+        1, "--horizon", 2, "--origins", 1, "--plot", plot, "--quiet",
     )  # fmt: skip
     assert status == 0
+    assert re.search(r"^  rnn simple .* <- chosen$", out, re.MULTILINE)
     assert_png(plot)
 
 
@@ -76,8 +93,10 @@ def test_forecast_without_time_column_numbers_steps(capsys, tmp_path):
     assert status == 0
     assert "filled 3 missing value(s)" in err
     forecast = pd.read_csv(output)
+    assert list(forecast.columns) == ["step", "value", *INTERVALS]
     assert list(forecast["step"]) == [100, 101, 102]
     assert np.allclose(forecast["value"], values[-1])
+    assert_nested_intervals(forecast, "value")
 
 
 def test_forecast_continues_numeric_years(capsys, tmp_path):
@@ -95,6 +114,81 @@ def test_forecast_continues_numeric_years(capsys, tmp_path):
     forecast = pd.read_csv(output)
     assert list(forecast["year"]) == [1960, 1961]
     assert np.allclose(forecast["level"], [60.0, 61.0], atol=1e-6)
+    # A straight line is forecast without error: the intervals close in on it.
+    assert_nested_intervals(forecast, "level", strict=False)
+    assert np.allclose(forecast[INTERVALS].to_numpy().T, forecast["level"], atol=1e-4)
+
+
+def test_forecast_fills_dates_missing_at_their_frequency(capsys, tmp_path):
+    path, output = tmp_path / "gaps.csv", tmp_path / "out.csv"
+    dates = pd.date_range("2000-01-01", periods=60, freq="MS")
+    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "v": np.arange(60.0)})
+    frame.drop(index=[10, 11, 30]).to_csv(path, index=False)
+    status, out, err = run_cli(
+        capsys, "forecast", path, "--time-column", "date", "--model", "linear",
+        "--horizon", 3, "--output", output,
+    )  # fmt: skip
+    assert status == 0
+    assert err.splitlines()[0] == (
+        "3 time(s) missing from 'date' at its frequency MS, the first 2000-11-01: "
+        "added, their values filled by linear interpolation"
+    )
+    assert "60 values, 2000-01-01 to 2004-12-01 (frequency MS)" in out
+    forecast = pd.read_csv(output, parse_dates=["date"])
+    assert list(forecast["date"]) == list(
+        pd.date_range("2005-01-01", periods=3, freq="MS")
+    )
+    assert np.allclose(forecast["v"], [60.0, 61.0, 62.0], atol=1e-6)
+
+
+def test_forecast_numbers_dates_without_a_frequency_by_position(capsys, tmp_path):
+    path, output = tmp_path / "irregular.csv", tmp_path / "out.csv"
+    rng = np.random.default_rng(0)
+    days = np.cumsum(rng.integers(1, 40, size=60))
+    dates = pd.Timestamp("2000-01-01") + pd.to_timedelta(days, unit="D")
+    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "v": np.arange(60.0)})
+    frame.to_csv(path, index=False)
+    status, _, err = run_cli(
+        capsys, "forecast", path, "--time-column", "date", "--model", "naive",
+        "--horizon", 2, "--output", output,
+    )  # fmt: skip
+    assert status == 0
+    assert err.splitlines()[0] == (
+        "the forecast is numbered by position (step), not by 'date': pandas "
+        "infers no frequency from them, so they cannot be continued"
+    )
+    assert list(pd.read_csv(output)["step"]) == [60, 61]
+
+
+@pytest.mark.parametrize(
+    "coverage, labels",
+    [("90", ["90"]), ("0.5,97.5", ["50", "97.5"]), ("95,80,0.8", ["80", "95"])],
+)
+def test_forecast_writes_the_coverages_asked_for(capsys, tmp_path, coverage, labels):
+    path, output = tmp_path / "series.csv", tmp_path / "out.csv"
+    pd.DataFrame({"v": np.sin(np.arange(120) / 3)}).to_csv(path, index=False)
+    status, out, _ = run_cli(
+        capsys, "forecast", path, "--model", "linear", "--horizon", 2,
+        "--coverage", coverage, "--output", output, "--quiet",
+    )  # fmt: skip
+    assert status == 0
+    columns = [f"{side}_{label}" for label in labels for side in ("lower", "upper")]
+    assert list(pd.read_csv(output).columns) == ["step", "v", *columns]
+    assert " and ".join(f"{label} %" for label in labels) + " conformal" in out
+
+
+def test_forecast_notes_intervals_with_too_few_calibration_errors(capsys, tmp_path):
+    path = tmp_path / "short.csv"
+    pd.DataFrame({"v": np.sin(np.arange(40) / 3)}).to_csv(path, index=False)
+    status, _, err = run_cli(
+        capsys, "forecast", path, "--model", "naive", "--horizon", 2
+    )
+    assert status == 0
+    assert err == (
+        "only 17 forecast origins calibrate the intervals, too few for the 95 % "
+        "interval: its bounds use the largest error, so it may hold the actual "
+        "values less often; a longer series gives more\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,6 +200,12 @@ def test_forecast_continues_numeric_years(capsys, tmp_path):
         (["{csv}", "--time-column", "site"], "does not hold dates"),
         (["{csv}", "--horizon", "150"], "too few for --n-steps 24 and --horizon 150"),
         (["{csv}", "--n-steps", "200"], "use a smaller --n-steps"),
+        (
+            ["{csv}", "--origins", "20", "--horizon", "12"],
+            "after setting aside the last 240 for the backtest's 20 origin(s), 0 "
+            "training windows remain and 10 are needed; use a smaller --n-steps, "
+            "--horizon or --origins, or a longer series.",
+        ),
         (["{csv}", "--model", "magic"], "'magic' for --model"),
         (["{csv}", "--model", "rnn", "--cell", "magic"], "'magic' for --cell"),
         (
@@ -141,30 +241,45 @@ def test_forecast_refuses_an_infinite_value(capsys, tmp_path, value, shown):
     assert out == ""
 
 
-def test_forecast_notes_dropped_blank_ends_and_date_gaps(tmp_path):
+def test_forecast_notes_dropped_blank_ends_and_filled_dates(tmp_path):
     from rnnkit.cli.forecast import read_series
 
     dates = pd.date_range("2000-01-01", periods=40, freq="MS")
     frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "v": np.arange(40.0)})
     frame.loc[[0, 38, 39], "v"] = np.nan
+    frame.loc[25, "v"] = np.nan
     path = tmp_path / "gaps.csv"
     frame.drop(index=[10, 11, 20]).to_csv(path, index=False)
-    assert read_series(str(path), "v", "date").notes == [
+    series = read_series(str(path), "v", "date")
+    assert series.notes == [
         "dropped 1 row(s) at the start and 2 at the end where 'v' is blank",
-        "2 gap(s) in 'date' longer than its usual step, the first after "
-        "2000-10-01; the rows are used as if evenly spaced",
+        "filled 1 missing value(s) of 'v' by linear interpolation",
+        "3 time(s) missing from 'date' at its frequency MS, the first 2000-11-01: "
+        "added, their values filled by linear interpolation",
     ]
-    frame.drop(index=[10]).to_csv(path, index=False)  # one step missing
-    notes = read_series(str(path), "v", "date").notes
-    assert notes[1] == (
-        "1 time(s) missing from 'date' at its frequency MS, the first "
-        "2000-11-01; the rows are used as if evenly spaced"
-    )
+    assert series.freq == "MS" and series.data.index.freqstr == "MS"
+    np.testing.assert_array_equal(series.data, np.arange(1.0, 38.0))
     business_days = pd.bdate_range("2020-01-01", periods=30).strftime("%Y-%m-%d")
     pd.DataFrame({"date": business_days, "v": np.arange(30.0)}).to_csv(
         path, index=False
     )
-    assert read_series(str(path), "v", "date").notes == []
+    series = read_series(str(path), "v", "date")
+    assert series.notes == [] and series.data.index.freqstr == "B"
+
+
+def test_forecast_fills_missing_years_at_their_step(tmp_path):
+    from rnnkit.cli.forecast import read_series
+
+    path = tmp_path / "years.csv"
+    years = [1900, 1902, 1904, 1908, 1910]
+    pd.DataFrame({"year": years, "v": [0.0, 2, 4, 8, 10]}).to_csv(path, index=False)
+    series = read_series(str(path), "v", "year")
+    assert series.notes == [
+        "1 time(s) missing from 'year' at its step of 2, the first 1906: added, "
+        "their values filled by linear interpolation"
+    ]
+    assert list(series.data.index) == [1900, 1902, 1904, 1906, 1908, 1910]
+    assert series.data[1906] == 6.0
 
 
 def test_forecast_refuses_a_csv_with_no_clear_column(capsys, tmp_path):
@@ -179,38 +294,34 @@ def test_forecast_default_n_steps_is_a_tenth_within_2_and_50(n_values, n_steps):
     assert default_n_steps(n_values) == n_steps
 
 
-def test_forecast_reports_each_epoch_to_the_progress_bar(tmp_path):
-    import contextlib
-
+def test_forecast_reports_each_backtest_and_the_refit_to_the_progress_bar(tmp_path):
     from rnnkit.cli import forecast as _forecast
 
-    details = []
+    labels = []
 
     @contextlib.contextmanager
     def step(label):
-        yield lambda detail: details.append((label, detail))
+        labels.append(label)
+        yield lambda detail: None
 
     path = tmp_path / "series.csv"
     pd.DataFrame({"level": np.sin(np.arange(60) / 3)}).to_csv(path, index=False)
     series = _forecast.read_series(str(path))
-    plan = _forecast.plan(
-        series, horizon=2, n_steps=5, model="rnn", cell="simple", epochs=2,
-        random_state=0,
-    )  # fmt: skip
+    plan = _forecast.plan(series, horizon=2, n_steps=5, model="linear", n_origins=2)
     _forecast.run(plan, step)
-    assert [d for d in details if d[0].startswith("rnn")] == [
-        ("rnn simple: holdout fit", "epoch 1/2"),
-        ("rnn simple: holdout fit", "epoch 2/2"),
-        ("rnn simple: refit on the whole series", "epoch 1/2"),
-        ("rnn simple: refit on the whole series", "epoch 2/2"),
+    assert labels == [
+        "naive: backtest, 2 origin(s)",
+        "linear: backtest, 2 origin(s)",
+        "linear: refit on the whole series",
     ]
 
 
 def _monthly_series(n_values):
     from rnnkit.cli.forecast import Series
 
-    times = pd.date_range("2000-01-01", periods=n_values, freq="MS")
-    return Series(np.arange(float(n_values)), "v", "v.csv", times, "date")
+    times = pd.date_range("2000-01-01", periods=n_values, freq="MS", name="date")
+    data = pd.Series(np.arange(float(n_values)), times, name="v")
+    return Series(data, "v.csv", "date", "MS")
 
 
 def test_forecast_networks_get_only_the_options_given():
@@ -239,12 +350,12 @@ def test_forecast_networks_get_only_the_options_given():
     ],
 )  # fmt: skip
 def test_forecast_season_from_the_frequency(freq, season):
-    from rnnkit.cli.forecast import season_of
+    from rnnkit._time_index import season_of  # --season's default
 
     assert season_of(freq) == season
 
 
-@pytest.mark.parametrize("n_values, n_steps", [(100, 12), (240, 24), (30, 12), (26, 2)])
+@pytest.mark.parametrize("n_values, n_steps", [(100, 12), (240, 24), (40, 12), (30, 3)])
 def test_forecast_default_window_holds_a_season_when_it_can(n_values, n_steps):
     from rnnkit.cli.forecast import plan
 
@@ -263,23 +374,19 @@ def test_forecast_notes_when_windows_are_shorter_than_the_season(capsys, co2_csv
         "seasonal naive left out: windows of 6 values are shorter than the season "
         "(12); use --n-steps 12 or more to include it\n"
     )
-    assert set(holdout_scores(out)) == {"naive"}
+    assert set(backtest_scores(out)) == {"naive"}
 
 
 def test_forecast_reports_mase_scaled_by_the_in_sample_naive_error(capsys, tmp_path):
     path = tmp_path / "line.csv"
     pd.DataFrame({"v": np.arange(100.0)}).to_csv(path, index=False)
-    # Training steps are 1: naive errs 1, 2, 3 ahead (MASE 2), and scaled by
-    # the seasonal step 4 instead, naive's MASE is 0.5 and seasonal naive's 1.
-    status, out, _ = run_cli(
-        capsys, "forecast", path, "--model", "naive", "--horizon", 3
-    )
-    assert status == 0
-    assert "MASE scaled by the training part's naive error" in out
-    assert re.search(r"^  naive +4.667 +1.000 x naive  MASE  2.000 ", out, re.M)
+    # Steps are 1: naive errs 1, 2, 3 ahead (MAE 2, RMSE 2.16) against an
+    # in-sample naive error of 1, so its MASE is 2; seasonal naive (m=4) errs
+    # 4 at every step. Positions have no season: MASE stays scaled by naive.
     status, out, _ = run_cli(
         capsys, "forecast", path, "--model", "naive", "--horizon", 3, "--season", 4
     )
-    assert "training part's seasonal naive (m=4) error" in out
-    assert re.search(r"^  naive .* MASE  0.500 ", out, re.M)
-    assert re.search(r"^  seasonal naive +16 .* MASE  1.000 ", out, re.M)
+    assert status == 0
+    assert "(MASE scaled by the in-sample naive error up to each origin)" in out
+    assert re.search(r"^  naive +2.16 +1.000 +2.000 ", out, re.M)
+    assert re.search(r"^  seasonal naive +4 +1.852 +4.000 ", out, re.M)

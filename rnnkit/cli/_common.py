@@ -54,7 +54,7 @@ def check_output(path, suffixes):
 def check_plot(path):
     if path is None:
         return None
-    from .._plotting import check_matplotlib
+    from ._figures import check_matplotlib
 
     if not check_matplotlib():
         from .._install import install_extra

@@ -1,46 +1,49 @@
-"""Reading ``rnnkit forecast``'s series from a CSV file, and continuing its times."""
+"""Reading ``rnnkit forecast``'s series from a CSV file, as a pandas Series.
+
+The series is indexed by its times when the time column has a frequency
+(dates at a frequency pandas infers, or evenly spaced whole numbers such as
+years); times missing at that frequency are added and their values
+interpolated. Otherwise, and without a time column, it is indexed by
+position (``step``). Each decision is a note for the user.
+"""
 
 import os
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
+from .._time_index import infer_freq
 from ._common import UsageError
-
-# Season length by pandas frequency alias (without its anchor, such as -DEC).
-SEASONS = {
-    **dict.fromkeys(("MS", "ME", "M", "BMS", "BME", "BM"), 12),
-    **dict.fromkeys(("QS", "QE", "Q", "BQS", "BQE", "BQ"), 4),
-    "W": 52,
-    "D": 7,
-    **dict.fromkeys(("h", "H"), 24),
-    "B": 5,
-}
 
 
 @dataclass
 class Series:
-    values: np.ndarray
-    name: str
+    data: pd.Series  # indexed by the times (at their frequency) or by position
     path: str
-    times: object = None  # a pandas DatetimeIndex, a numeric array, or None
-    time_name: str | None = None
+    time_name: str | None = None  # the time column, if one was given
+    freq: str | None = None  # the dates' pandas frequency alias, if any
     notes: list = field(default_factory=list)
+
+    @property
+    def name(self):
+        return self.data.name
+
+    @property
+    def values(self):
+        return self.data.to_numpy()
+
+    @property
+    def index_name(self):
+        """The index's column in the forecast: the time column, else ``step``."""
+        return self.data.index.name
 
 
 def read_series(path, column=None, time_column=None):
     """Read one numeric column (and optionally its times) from a CSV file."""
-    pd = import_pandas()
-    if os.path.isdir(path):
-        raise UsageError(f"{path} is a folder; give the path of a CSV file.")
-    if not os.path.isfile(path):
-        raise UsageError(f"{path}: no such file; give the path of a CSV file.")
-    try:
-        frame = pd.read_csv(path)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise UsageError(f"{path}: not a readable CSV file ({reason}).") from None
+    frame = _read_csv(path)
     column = _choose_column(frame, path, column, time_column)
     values = pd.to_numeric(frame[column], errors="coerce")
     bad = values.isna() & frame[column].notna()
@@ -51,60 +54,38 @@ def read_series(path, column=None, time_column=None):
             f"{frame[column].iloc[row]!r}; choose a numeric column with --column."
         )
     _check_finite(values, frame[column], column, path)
-    series = Series(values=None, name=column, path=path, time_name=time_column)
+    series = Series(pd.Series(dtype=np.float64), path, time_column)
+    times = None
     if time_column is not None:
         times = _parse_times(frame[time_column], time_column, path)
         values, times = _order_by_time(values, times, series)
-    else:
-        times = None
-    keep = values.notna().to_numpy()
-    if not keep.any():
-        raise UsageError(f"column {column!r} of {path} holds no numbers.")
-    first, last = np.flatnonzero(keep)[[0, -1]]
-    if first > 0 or last < len(values) - 1:
-        series.notes.append(
-            f"dropped {first} row(s) at the start and {len(values) - 1 - last} "
-            f"at the end where {column!r} is blank"
-        )
-    values = values.iloc[first : last + 1]
+    values, times = _trim_blank_ends(values, times, column, series)
     n_missing = int(values.isna().sum())
     if n_missing:
-        values = values.interpolate()
         series.notes.append(
             f"filled {n_missing} missing value(s) of {column!r} by linear interpolation"
         )
-    series.values = values.to_numpy(dtype=np.float64)
-    series.times = None if times is None else times[first : last + 1]
-    if series.times is not None:
-        series.notes += _gap_notes(series.times, time_column)
+    index = _index(times, len(values), series)
+    values = values.set_axis(index).rename(column)
+    if not isinstance(index, pd.RangeIndex):  # times, at their frequency
+        values = _fill_missing_times(values, series)
+    series.data = values.interpolate().astype(np.float64)
     return series
-
-
-def season_of(freq):
-    """The season length of a pandas frequency alias, or None (yearly, unknown)."""
-    if freq is None:
-        return None
-    pd = import_pandas()
-    offset = pd.tseries.frequencies.to_offset(freq)
-    if offset.n != 1:
-        return None
-    return SEASONS.get(offset.rule_code.split("-")[0])
 
 
 # --- reading ------------------------------------------------------------------------
 
 
-def import_pandas():
+def _read_csv(path):
+    if os.path.isdir(path):
+        raise UsageError(f"{path} is a folder; give the path of a CSV file.")
+    if not os.path.isfile(path):
+        raise UsageError(f"{path}: no such file; give the path of a CSV file.")
     try:
-        import pandas
-    except ImportError:
-        from .._install import install_extra
-
-        raise UsageError(
-            "rnnkit forecast reads CSV files with pandas, which is not installed: "
-            f"{install_extra('forecast')}."
-        ) from None
-    return pandas
+        return pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise UsageError(f"{path}: not a readable CSV file ({reason}).") from None
 
 
 def _choose_column(frame, path, column, time_column):
@@ -143,39 +124,7 @@ def _check_finite(values, raw, column, path):
         )
 
 
-def _gap_notes(times, name):
-    """A note when the times skip steps: the models take the rows as evenly spaced."""
-    pd = import_pandas()
-    if len(times) < 3:
-        return []
-    if isinstance(times, pd.DatetimeIndex):
-        freq = infer_freq(times)
-        if freq is not None:
-            expected = pd.date_range(times[0], times[-1], freq=freq)
-            missing = expected.difference(times)
-            if len(missing) == 0:
-                return []
-            return [
-                f"{len(missing)} time(s) missing from {name!r} at its frequency "
-                f"{freq}, the first {format_time(missing[0])}; the rows are "
-                "used as if evenly spaced"
-            ]
-        steps = np.diff(times.asi8)
-    else:
-        steps = np.diff(np.asarray(times, dtype=np.float64))
-    step = np.median(steps)
-    gaps = np.flatnonzero(steps > 1.5 * step)
-    if len(gaps) == 0:
-        return []
-    return [
-        f"{len(gaps)} gap(s) in {name!r} longer than its usual step, the first "
-        f"after {format_time(times[gaps[0]])}; the rows are used as if evenly "
-        "spaced"
-    ]
-
-
 def _parse_times(raw, name, path):
-    pd = import_pandas()
     if raw.dtype.kind in "iuf":
         return pd.Index(
             raw.to_numpy(dtype=np.float64 if raw.dtype.kind == "f" else int)
@@ -195,7 +144,6 @@ def _parse_times(raw, name, path):
 
 
 def _order_by_time(values, times, series):
-    pd = import_pandas()
     keep = ~pd.isna(times)
     values, times = values[keep].reset_index(drop=True), times[keep]
     if not times.is_monotonic_increasing:
@@ -211,38 +159,102 @@ def _order_by_time(values, times, series):
     return values, times
 
 
-# --- the forecast's times -----------------------------------------------------------
+def _trim_blank_ends(values, times, column, series):
+    """Drop the rows before the first number and after the last, with a note."""
+    keep = values.notna().to_numpy()
+    if not keep.any():
+        raise UsageError(f"column {column!r} of {series.path} holds no numbers.")
+    first, last = np.flatnonzero(keep)[[0, -1]]
+    if first > 0 or last < len(values) - 1:
+        series.notes.append(
+            f"dropped {first} row(s) at the start and {len(values) - 1 - last} "
+            f"at the end where {column!r} is blank"
+        )
+    values = values.iloc[first : last + 1].reset_index(drop=True)
+    return values, None if times is None else times[first : last + 1]
 
 
-def next_times(times, horizon):
-    """The next ``horizon`` times, and the pandas frequency alias if one fits."""
+# --- the index: times at their frequency, else positions ----------------------------
+
+
+def _index(times, n_values, series):
+    """The series' index: its times, when they have a frequency; else positions.
+
+    Sets ``series.freq`` for dates. The index is named after the time column,
+    or ``step`` for positions.
+    """
+    name = series.time_name
     if times is None:
-        return None, None
-    pd = import_pandas()
-    if not isinstance(times, pd.DatetimeIndex):
-        values = np.asarray(times)
-        step_size = np.median(np.diff(values)) if len(values) > 1 else 1
-        if values.dtype.kind in "iu" and float(step_size).is_integer():
-            step_size = int(step_size)  # years stay whole years
-        return values[-1] + step_size * np.arange(1, horizon + 1), None
-    freq = infer_freq(times)
-    if freq is not None:
-        return pd.date_range(times[-1], periods=horizon + 1, freq=freq)[1:], freq
-    step_size = pd.Series(times).diff().median()
-    return times[-1] + step_size * np.arange(1, horizon + 1), None
+        return pd.RangeIndex(n_values, name="step")
+    if isinstance(times, pd.DatetimeIndex):
+        series.freq = _frequency(times)
+        if series.freq is not None:
+            return times.rename(name)
+        reason = "pandas infers no frequency from them"
+    else:
+        whole = np.asarray(times, dtype=np.float64)
+        steps = np.diff(whole)
+        step = np.gcd.reduce(steps.astype(np.int64)) if len(steps) else 1
+        if not np.array_equal(whole, np.round(whole)):
+            reason = "they are not whole numbers"
+        elif (whole[-1] - whole[0]) / step >= 2 * len(whole):
+            reason = "more than half of them would be missing at a common step"
+        else:
+            return pd.Index(whole.astype(np.int64), name=name)
+    series.notes.append(
+        f"the forecast is numbered by position (step), not by {name!r}: "
+        f"{reason}, so they cannot be continued"
+    )
+    return pd.RangeIndex(n_values, name="step")
 
 
-def infer_freq(times):
-    pd = import_pandas()
-    # The whole index first; then its recent end, in case of an early gap.
-    for part in (times, times[-25:]):
-        if len(part) >= 3:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                freq = pd.infer_freq(part)
-            if freq is not None:
+def _frequency(times):
+    """The dates' frequency, even with some dates missing; None if none fits.
+
+    The frequency pandas infers from the whole column or its last 25 dates;
+    failing that, the one most stretches of 25 (then 7) consecutive dates
+    have. It fits when every date lies on it and at most half are missing.
+    """
+    tried = {None}
+    for freq in _candidate_frequencies(times):  # lazily: the first usually fits
+        if freq not in tried:
+            tried.add(freq)
+            grid = pd.date_range(times[0], times[-1], freq=freq)
+            if times.isin(grid).all() and len(grid) <= 2 * len(times):
                 return freq
     return None
+
+
+def _candidate_frequencies(times):
+    yield infer_freq(times)
+    for size in (25, 7):
+        stride = max(1, (len(times) - size) // 500)
+        found = Counter(
+            infer_freq(times[start : start + size])
+            for start in range(0, len(times) - size + 1, stride)
+        )
+        yield from (freq for freq, _ in found.most_common())
+
+
+def _fill_missing_times(values, series):
+    """Add the times missing at the index's frequency (their values are NaN)."""
+    index, name = values.index, series.time_name
+    if isinstance(index, pd.DatetimeIndex):
+        grid = pd.date_range(index[0], index[-1], freq=series.freq, name=name)
+        at = f"at its frequency {series.freq}"
+    else:
+        steps = np.diff(index.to_numpy())
+        step = int(np.gcd.reduce(steps)) if len(steps) else 1
+        grid = pd.Index(np.arange(index[0], index[-1] + step, step), name=name)
+        at = f"at its step of {step}"
+    missing = grid.difference(index)
+    if len(missing):
+        series.notes.append(
+            f"{len(missing)} time(s) missing from {name!r} {at}, the first "
+            f"{format_time(missing[0])}: added, their values filled by linear "
+            "interpolation"
+        )
+    return values.reindex(grid)  # the grid's dates carry their frequency
 
 
 def format_time(value):

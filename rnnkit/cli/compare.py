@@ -166,7 +166,7 @@ def run_command(args):
         write_result(result, output)
         note(f"wrote {output}", args.quiet)
     if plot is not None:
-        from .._plotting import plot_compare
+        from ._figures import plot_compare
 
         plot_compare(result, plot)
         note(f"wrote {plot}", args.quiet)

@@ -1,18 +1,23 @@
 """``rnnkit forecast``: fit on a series from a CSV file and forecast what comes next.
 
-The last 20 % of the series (at least ``horizon`` values) is the holdout. Models
-train on the windows whose targets end before it and are scored on the windows
-whose targets lie inside it (MSE and MASE), beside the naive forecast and, when
-the series has a known season, the seasonal naive one. The chosen model is then
-refit on every window of the series and forecasts from its last window. The
-networks run at rnnkit's defaults, except for what the user sets.
+The series is read as a pandas Series (:mod:`._series`). Each candidate model,
+wrapped in a :class:`~rnnkit.SeriesForecaster`, is scored by
+:func:`~rnnkit.backtest`: refit at the last ``--origins`` origins, a horizon
+apart, it forecasts the next ``--horizon`` values from each, beside the naive
+forecast and, when the series has a known season, the seasonal naive one. The
+chosen model is then refit on the whole series with split-conformal
+calibration and forecasts the next values with their intervals. The networks
+run at rnnkit's defaults, except for what the user sets.
 """
 
 import time
+import warnings
 from dataclasses import dataclass, field
 
-import numpy as np
+import pandas as pd
 
+from .._metrics import coverage_label
+from .._time_index import season_of
 from ._common import (
     UsageError,
     add_output_options,
@@ -24,19 +29,12 @@ from ._common import (
     season_length,
 )
 from ._models import MODELS, NEURAL, check_cells, make_estimator
-from ._models import fit as fit_model
-from ._series import (
-    Series,
-    format_time,
-    import_pandas,
-    next_times,
-    read_series,
-    season_of,
-)
+from ._series import Series, format_time, read_series
 
 AUTO_CANDIDATES = ("naive", "seasonal", "linear", "rnn")
 BASELINES = ("naive", "seasonal")  # scored beside any --model
-HOLDOUT_FRACTION = 0.2
+DEFAULT_ORIGINS = 3
+DEFAULT_COVERAGE = (0.8, 0.95)
 MIN_TRAIN_WINDOWS = 10
 MAX_DEFAULT_N_STEPS = 50
 
@@ -46,33 +44,39 @@ class Plan:
     series: Series
     horizon: int
     n_steps: int
-    n_holdout: int
+    n_origins: int
     candidates: list
     model: str
     params: dict  # the networks' parameters the user set; the rest are defaults
-    season: int | None = None  # for seasonal naive and MASE
-    future_times: object = None  # the next horizon times, when times are given
-    freq: str | None = None  # their pandas frequency alias, when one fits
+    coverages: tuple = DEFAULT_COVERAGE
+    season: int | None = None  # for seasonal naive and the default window
     notes: list = field(default_factory=list)
 
     @property
-    def holdout_start(self):
-        return len(self.series.values) - self.n_holdout
+    def n_backtest(self):
+        """Values the backtest forecasts: a horizon from each origin."""
+        return self.n_origins * self.horizon
+
+    @property
+    def first_origin(self):
+        """Values the first backtest origin trains on."""
+        return len(self.series.values) - self.n_backtest
 
     @property
     def n_train_windows(self):
-        return self.holdout_start - self.n_steps - self.horizon + 1
+        return self.first_origin - self.n_steps - self.horizon + 1
 
 
 @dataclass
 class Result:
     plan: Plan
-    scores: dict  # candidate -> holdout MSE
-    mase: dict  # candidate -> holdout MASE
+    summaries: dict  # candidate -> backtest summary (mae, rmse, mase, smape)
+    seconds: dict  # candidate -> seconds its backtest took
     chosen: str
-    holdout_forecast: np.ndarray  # the chosen model, horizon by horizon
-    forecast: np.ndarray
-    fit_seconds: dict
+    backtest: pd.DataFrame  # the chosen model's backtest forecasts
+    forecast: pd.Series
+    intervals: pd.DataFrame  # lower_80, upper_80, ... per coverage
+    notes: list = field(default_factory=list)
 
     @property
     def chosen_label(self):
@@ -88,12 +92,14 @@ def add_command(subparsers):
         "forecast",
         help="forecast the next values of a series in a CSV file",
         description=(
-            "Forecast a column of a CSV file. The last 20% of the series is held "
-            "out to measure each model's error (MSE and MASE) beside the naive "
-            "forecast's, and the seasonal naive one's when the season is known; "
-            "the chosen model is then refit on the whole series and forecasts "
-            "the next --horizon values. The networks use rnnkit's defaults but "
-            "for the options given."
+            "Forecast a column of a CSV file. Each model is backtested: refit "
+            "on the series up to each of the last --origins origins (a horizon "
+            "apart), it forecasts the next --horizon values from each, and its errors "
+            "(RMSE, MASE, sMAPE) are reported beside the naive forecast's, and "
+            "the seasonal naive one's when the season is known. The chosen "
+            "model is then refit on the whole series and forecasts the next "
+            "--horizon values, with split-conformal intervals. The networks "
+            "use rnnkit's defaults but for the options given."
         ),
     )
     parser.add_argument("file", metavar="FILE.csv", help="the series, one row a time")
@@ -105,7 +111,9 @@ def add_command(subparsers):
     parser.add_argument(
         "--time-column",
         metavar="NAME",
-        help="dates or times; the forecast continues them at their frequency",
+        help="dates, or whole numbers such as years; rows are sorted by them, "
+        "times missing at their frequency are filled in, and the forecast "
+        "continues them (default: none, the forecast is numbered by position)",
     )
     parser.add_argument(
         "--horizon",
@@ -125,16 +133,17 @@ def add_command(subparsers):
         "--season",
         type=season_length,
         metavar="M",
-        help="values in a season, for seasonal naive and MASE (default: from the "
-        "time column's frequency: monthly 12, quarterly 4, weekly 52, daily 7, "
+        help="values in a season, for seasonal naive (default: from the time "
+        "column's frequency: monthly 12, quarterly 4, weekly 52, daily 7, "
         "hourly 24, business-daily 5; else none)",
     )
     parser.add_argument(
         "--model",
         default="auto",
         metavar="MODEL",
-        help="naive, seasonal, linear, rnn, seq2seq, or auto (default): the best "
-        "of naive, seasonal naive (with a season), linear and rnn on the holdout",
+        help="naive, seasonal, linear, rnn, seq2seq, or auto (default): the one "
+        "of naive, seasonal naive (with a season), linear and rnn with the "
+        "lowest backtest RMSE",
     )
     parser.add_argument(
         "--cell", help="cell for rnn and seq2seq (default: the estimators' default)"
@@ -151,8 +160,48 @@ def add_command(subparsers):
         metavar="N",
         help="seed of the networks, so that a run can be repeated (default: 0)",
     )
-    add_output_options(parser, output_help="write the forecast (.csv)")
+    parser.add_argument(
+        "--origins",
+        type=positive_int,
+        default=DEFAULT_ORIGINS,
+        metavar="N",
+        help="backtest origins: each model is refit N times, on the series up to "
+        f"N, N-1, ..., 1 horizons before its end (default: {DEFAULT_ORIGINS})",
+    )
+    parser.add_argument(
+        "--coverage",
+        type=coverages,
+        default=DEFAULT_COVERAGE,
+        metavar="P[,P...]",
+        help="prediction intervals to write, in percent or as fractions "
+        "(default: 80,95, the 80%% and 95%% intervals: columns lower_80, "
+        "upper_80, lower_95, upper_95)",
+    )
+    add_output_options(
+        parser, output_help="write the forecast and its intervals (.csv)"
+    )
     parser.set_defaults(run=run_command)
+
+
+def coverages(text):
+    """``--coverage 80,95`` (or ``0.8,0.95``) as sorted fractions."""
+    import argparse
+
+    levels = []
+    for part in text.split(","):
+        try:
+            value = float(part)
+        except ValueError:
+            value = float("nan")
+        if 1 < value < 100:
+            value /= 100
+        if not 0 < value < 1:
+            raise argparse.ArgumentTypeError(
+                "expected coverages in percent (or fractions) separated by "
+                f"commas, such as 80,95 or 0.9, each below 100 %, got {text!r}"
+            )
+        levels.append(value)
+    return tuple(sorted(set(levels)))
 
 
 def run_command(args):
@@ -170,20 +219,24 @@ def run_command(args):
         cell=args.cell,
         epochs=args.epochs,
         random_state=args.random_state,
+        n_origins=args.origins,
+        coverage=args.coverage,
     )
     for message in work.notes:
         note(message, args.quiet)
     print(describe(work))
     with progress(args.quiet, len(work.candidates) + 1) as step:
         result = run(work, step)
+    for message in result.notes:
+        note(message, args.quiet)
     print(format_report(result))
     if output is not None:
         write_forecast(result, output)
         note(f"wrote {output}", args.quiet)
     if plot is not None:
-        from .._plotting import plot_forecast
+        from ._figures import plot_forecast_figure
 
-        plot_forecast(result, plot)
+        plot_forecast_figure(result, plot)
         note(f"wrote {plot}", args.quiet)
     return 0
 
@@ -198,20 +251,19 @@ def default_n_steps(n_values):
 
 def plan(
     series, *, horizon, n_steps, model, season=None, cell=None, epochs=None,
-    random_state=None,
+    random_state=None, n_origins=DEFAULT_ORIGINS, coverage=DEFAULT_COVERAGE,
 ):  # fmt: skip
     """Check the options against the series; decide the windows and candidates.
 
     ``cell``, ``epochs`` and ``random_state`` go to the networks only when given;
-    ``season`` defaults to the one of the times' frequency, if any.
+    ``season`` defaults to the one of the dates' frequency, if any.
     """
     if model not in (*MODELS, "auto"):
         raise UsageError(
             f"unknown model {model!r} for --model; choose from auto, "
             f"{', '.join(MODELS)}."
         )
-    future_times, freq = next_times(series.times, horizon)
-    season = season or season_of(freq)
+    season = season or season_of(series.freq)
     if model == "seasonal" and season is None:
         raise UsageError(
             "--model seasonal needs a season: give --season M, or a --time-column "
@@ -221,21 +273,20 @@ def plan(
         check_cells([cell], "--cell")
     params = {"cell": cell, "epochs": epochs, "random_state": random_state}
     params = {key: value for key, value in params.items() if value is not None}
-    n_values = len(series.values)
-    n_holdout = max(horizon, round(HOLDOUT_FRACTION * n_values))
     result = Plan(
-        series, horizon, n_steps, n_holdout, [], model, params, season,
-        future_times, freq,
+        series, horizon, n_steps, n_origins, [], model, params, tuple(coverage),
+        season,
     )  # fmt: skip
     result.n_steps = _window_length(result, n_steps)
     result.candidates = _candidates(result)
     if result.n_train_windows < MIN_TRAIN_WINDOWS:
         raise UsageError(
-            f"{series.name!r} has {n_values} values, too few for --n-steps "
-            f"{result.n_steps} and --horizon {horizon}: after holding out the last "
-            f"{n_holdout} for testing, {max(0, result.n_train_windows)} training "
-            f"windows remain and {MIN_TRAIN_WINDOWS} are needed; use a smaller "
-            "--n-steps or --horizon, or a longer series."
+            f"{series.name!r} has {len(series.values)} values, too few for "
+            f"--n-steps {result.n_steps} and --horizon {horizon}: after setting "
+            f"aside the last {result.n_backtest} for the backtest's {n_origins} "
+            f"origin(s), {max(0, result.n_train_windows)} training windows remain "
+            f"and {MIN_TRAIN_WINDOWS} are needed; use a smaller --n-steps, "
+            "--horizon or --origins, or a longer series."
         )
     return result
 
@@ -245,7 +296,7 @@ def _window_length(plan, n_steps):
     season = plan.season
     if n_steps is None:
         n_steps = default_n_steps(len(plan.series.values))
-        longest = plan.holdout_start - plan.horizon + 1 - MIN_TRAIN_WINDOWS
+        longest = plan.first_origin - plan.horizon + 1 - MIN_TRAIN_WINDOWS
         if season is not None and n_steps < season <= longest:
             n_steps = season
     return n_steps
@@ -273,71 +324,97 @@ def _candidates(plan):
 def describe(plan):
     """What will be fitted, in two lines."""
     series = plan.series
-    n = len(series.values)
+    index = series.data.index
     span = ""
-    if series.times is not None:
-        span = f", {format_time(series.times[0])} to {format_time(series.times[-1])}"
-        span += f" (frequency {plan.freq})" if plan.freq else ""
+    if not isinstance(index, pd.RangeIndex):
+        span = f", {format_time(index[0])} to {format_time(index[-1])}"
+        span += f" (frequency {series.freq})" if series.freq else ""
     span += f", season {plan.season}" if plan.season else ""
-    n_test = plan.n_holdout - plan.horizon + 1
+    origins = "1 origin" if plan.n_origins == 1 else f"{plan.n_origins} origins"
     return (
-        f"{series.name!r} from {series.path}: {n} values{span}\n"
+        f"{series.name!r} from {series.path}: {len(series.values)} values{span}\n"
         f"windows of {plan.n_steps} steps, forecasting {plan.horizon} ahead; "
-        f"holdout: the last {plan.n_holdout} values ({n_test} windows), "
-        f"training: {plan.n_train_windows} windows"
+        f"backtest: {origins} {plan.horizon} apart over the last "
+        f"{plan.n_backtest} values, the first fitted on {plan.n_train_windows} "
+        "windows"
     )
 
 
 def run(plan, step):
-    """Score the candidates on the holdout, then refit the chosen one on it all."""
-    from .._windows import make_windows
+    """Backtest the candidates, then refit the chosen one on the whole series."""
+    from .. import backtest
 
-    values, horizon, n_steps = plan.series.values, plan.horizon, plan.n_steps
-    X, y = make_windows(values, n_steps, horizon)
-    train = slice(0, plan.n_train_windows)
-    test = slice(plan.holdout_start - n_steps, None)
-    scores, mase, holdout, seconds = {}, {}, {}, {}
-    scale = _mase_scale(plan)
+    y = plan.series.data
+    summaries, seconds, backtests = {}, {}, {}
     for name in plan.candidates:
-        with step(f"{_label(name, plan)}: holdout fit") as report:
-            estimator = _estimator(name, plan)
+        with step(f"{_label(name, plan)}: backtest, {plan.n_origins} origin(s)"):
             start = time.perf_counter()
-            fit_model(estimator, X[train], y[train], report)
+            model = _series_forecaster(name, plan, calibration=None)
+            backtests[name], summaries[name] = backtest(
+                model, y, n_origins=plan.n_origins
+            )
             seconds[name] = time.perf_counter() - start
-            forecast = estimator.predict(X[test]).reshape(-1, horizon)
-        errors = forecast - y[test].reshape(-1, horizon)
-        scores[name] = float(np.mean(errors**2))
-        mase[name] = float(np.mean(np.abs(errors)) / scale) if scale else np.nan
-        # Non-overlapping forecasts across the holdout, for the plot.
-        holdout[name] = forecast[::horizon].ravel()[: plan.n_holdout]
-    chosen = plan.model if plan.model != "auto" else min(scores, key=scores.get)
-    with step(f"{_label(chosen, plan)}: refit on the whole series") as report:
-        estimator = fit_model(_estimator(chosen, plan), X, y, report)
-        future = estimator.predict(values[None, -n_steps:]).reshape(horizon)
-    return Result(plan, scores, mase, chosen, holdout[chosen], future, seconds)
+    chosen = plan.model
+    if chosen == "auto":
+        chosen = min(summaries, key=lambda name: summaries[name]["rmse"])
+    with step(f"{_label(chosen, plan)}: refit on the whole series"):
+        model = _series_forecaster(chosen, plan).fit(y)
+        forecast = model.predict()
+        intervals, notes = _intervals(model, plan.coverages)
+    return Result(
+        plan, summaries, seconds, chosen, backtests[chosen], forecast, intervals,
+        notes,
+    )  # fmt: skip
+
+
+def _intervals(model, coverages):
+    """The intervals per coverage, and a note if some have too few errors."""
+    columns, short = [], []
+    for level in coverages:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            columns.append(model.predict_interval(level))
+        if caught:  # too few calibration errors for this coverage
+            short.append(f"{coverage_label(level)} %")
+    notes = []
+    if short:
+        which = (
+            f"the {short[0]} interval: its bounds use the largest error, so it"
+            if len(short) == 1
+            else f"the {' and '.join(short)} intervals: their bounds use the "
+            "largest error, so they"
+        )
+        notes.append(
+            f"only {len(model.calibration_errors_)} forecast origins calibrate the "
+            f"intervals, too few for {which} may hold the actual values less "
+            "often; a longer series gives more"
+        )
+    return pd.concat(columns, axis=1), notes
 
 
 def format_report(result):
-    """Holdout errors beside naive, then the forecast, as plain text."""
+    """Backtest errors beside naive, then the forecast, as plain text."""
     plan = result.plan
-    naive = result.scores["naive"]
+    naive = result.summaries["naive"]["rmse"]
+    width = max(len(_label(name, plan)) for name in result.summaries)
     lines = [
-        f"holdout MSE and MASE (last {plan.n_holdout} values; MASE scaled by the "
-        f"training part's {_mase_naive(plan)} error):"
+        f"backtest errors over the last {plan.n_backtest} values (MASE scaled by "
+        f"the in-sample {_mase_naive(plan)} error up to each origin):",
+        f"  {'model':<{width}}  {'RMSE':<10}  x naive  {'MASE':>6}  {'sMAPE':>7}  time",
     ]
-    width = max(len(_label(name, plan)) for name in result.scores)
-    for name, mse in result.scores.items():
+    for name, summary in result.summaries.items():
         mark = "  <- chosen" if name == result.chosen else ""
-        ratio = mse / naive if naive > 0 else float("nan")
+        ratio = summary["rmse"] / naive if naive > 0 else float("nan")
         lines.append(
-            f"  {_label(name, plan):<{width}}  {mse:<10.4g}  {ratio:6.3f} x naive  "
-            f"MASE {result.mase[name]:6.3f}  fit {result.fit_seconds[name]:5.1f} s"
-            f"{mark}"
+            f"  {_label(name, plan):<{width}}  {summary['rmse']:<10.4g}  "
+            f"{ratio:7.3f}  {summary['mase']:6.3f}  {summary['smape']:6.2f}%  "
+            f"{result.seconds[name]:5.1f} s{mark}"
         )
-    how = "the lowest holdout MSE" if plan.model == "auto" else "--model"
+    how = "the lowest backtest RMSE" if plan.model == "auto" else "--model"
+    levels = " and ".join(f"{coverage_label(c)} %" for c in plan.coverages)
     lines.append(
-        f"{_label(result.chosen, plan)} ({how}), refit on all "
-        f"{len(plan.series.values)} values; the next {plan.horizon}:"
+        f"{result.chosen_label} ({how}), refit on all {len(plan.series.values)} "
+        f"values; the next {plan.horizon}, with {levels} conformal intervals:"
     )
     lines.append(_forecast_frame(result).to_string(index=False))
     return "\n".join(lines)
@@ -347,12 +424,20 @@ def write_forecast(result, path):
     _forecast_frame(result).to_csv(path, index=False)
 
 
-# --- fitting --------------------------------------------------------------------------
+# --- the models -------------------------------------------------------------------
 
 
 def _estimator(name, plan):
     """The candidate ``name`` at rnnkit's defaults, but for what the user set."""
     return make_estimator(name, season=plan.season, **plan.params)
+
+
+def _series_forecaster(name, plan, **params):
+    from .. import SeriesForecaster
+
+    return SeriesForecaster(
+        _estimator(name, plan), n_steps=plan.n_steps, horizon=plan.horizon, **params
+    )
 
 
 def _label(name, plan):
@@ -363,29 +448,12 @@ def _label(name, plan):
     return name
 
 
-def _mase_period(plan):
-    """The season, if the training part holds more than one; else 1."""
-    season = plan.season
-    return season if season is not None and season < plan.holdout_start else 1
-
-
 def _mase_naive(plan):
-    period = _mase_period(plan)
-    return "naive" if period == 1 else f"seasonal naive (m={period})"
-
-
-def _mase_scale(plan):
-    """MASE's denominator: the in-sample mean absolute (seasonal) naive error."""
-    train, period = plan.series.values[: plan.holdout_start], _mase_period(plan)
-    return float(np.mean(np.abs(train[period:] - train[:-period])))
+    """The naive forecast MASE is scaled by: seasonal when the dates have one."""
+    season = season_of(plan.series.freq)
+    return "naive" if season is None else f"seasonal naive (m={season})"
 
 
 def _forecast_frame(result):
-    pd = import_pandas()
-    plan = result.plan
-    if plan.future_times is None:
-        n = len(plan.series.values)
-        index_name, index = "step", np.arange(n, n + plan.horizon)
-    else:
-        index_name, index = plan.series.time_name, plan.future_times
-    return pd.DataFrame({index_name: index, plan.series.name: result.forecast})
+    frame = pd.concat([result.forecast, result.intervals], axis=1)
+    return frame.rename_axis(result.plan.series.index_name).reset_index()
