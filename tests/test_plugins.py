@@ -54,6 +54,13 @@ def test_hook_register_cells_plugin_cell_works_everywhere(site, windows):
         check_cell("minimal")
 
 
+def test_plugin_cell_is_registered_under_its_keras_name(site):
+    make_distribution(site, "rnnkit-minimal", cell_plugin("minimal"))
+    with _loaded("rnnkit-minimal"):
+        cell = plugins.resolve_cell("minimal")
+    assert (cell.keras_name, cell.fused_layer) == ("rnnkit_minimal>MinimalCell", None)
+
+
 def test_plugins_are_not_loaded_at_import(site):
     make_distribution(
         site,
