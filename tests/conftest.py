@@ -7,6 +7,26 @@ from rnnkit.datasets import load_two_sines
 from rnnkit.testing import load_only
 
 
+# CI runs the suite once per Keras backend, side by side (pytest-xdist's
+# --dist each, one worker per backend). A test marked backend_independent
+# never trains a network nor depends on the backend (baselines, data, argument
+# errors, docs pages without networks), so the first worker alone runs it.
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist's controller: tell each worker how the tests are dealt out."""
+    node.workerinput["rnnkit_dist"] = node.config.getoption("dist")
+
+
+def pytest_collection_modifyitems(config, items):
+    worker = getattr(config, "workerinput", {})
+    if worker.get("rnnkit_dist") != "each" or worker["workerid"] == "gw0":
+        return
+    independent = [i for i in items if i.get_closest_marker("backend_independent")]
+    if independent:
+        config.hook.pytest_deselected(items=independent)
+        items[:] = [i for i in items if not i.get_closest_marker("backend_independent")]
+
+
 @pytest.fixture(autouse=True)
 def no_installed_plugins():
     """rnnkit's own tests see only the built-in cells unless they ask for more."""

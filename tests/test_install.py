@@ -9,6 +9,7 @@ from rnnkit import RNNForecaster
 from rnnkit.cli import main
 
 
+@pytest.mark.backend_independent
 def test_missing_first_party_plugin_error_gives_the_command_from_a_clone():
     model = RNNForecaster(cell="layernorm_simple")
     cells = [{"name": "layernorm_simple", "distribution": "rnnkit-layernorm"}]
@@ -20,6 +21,7 @@ def test_missing_first_party_plugin_error_gives_the_command_from_a_clone():
         model._check_cell_installed(cells)  # as pickles and files record it
 
 
+@pytest.mark.backend_independent
 def test_missing_pandas_error_gives_the_extra_both_ways(capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # import fails
     assert main(["forecast", "series.csv"]) == 2
