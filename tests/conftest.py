@@ -5,6 +5,7 @@ import pytest
 
 from rnnkit.datasets import load_two_sines
 from rnnkit.testing import load_only
+from tests.helpers import grid_search
 
 
 # CI runs the suite once per Keras backend, side by side (pytest-xdist's
@@ -64,6 +65,18 @@ def two_sines_10():
 def small():
     """A 3-step split of 300 short windows, for fits that must be quick."""
     return load_two_sines(horizon=3, n_series=300, n_steps=12)
+
+
+@pytest.fixture(scope="session")
+def search_data():
+    """The data of the small grid searches (tests.helpers.grid_search)."""
+    return load_two_sines(horizon=2, n_series=160, n_steps=10)
+
+
+@pytest.fixture(scope="session")
+def serial_search(search_data):
+    """The small grid search, serially: what parallel and Dask runs must equal."""
+    return grid_search(search_data, n_jobs=1)
 
 
 @pytest.fixture
