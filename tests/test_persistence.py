@@ -239,6 +239,7 @@ def test_models_move_between_backends_with_the_same_forecasts(
         np.testing.assert_allclose(back.predict(X), expected, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.backend_independent
 def test_save_and_load_without_a_network_do_not_import_keras(saved, tmp_path):
     code = textwrap.dedent(f"""
         import json, sys
@@ -346,6 +347,7 @@ def test_load_reads_format_1_files_of_rnnkit_0_1(name, tmp_path):
     )
 
 
+@pytest.mark.backend_independent
 def test_load_missing_file_is_an_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "missing.rnnkit")

@@ -61,6 +61,7 @@ def test_plugin_cell_is_registered_under_its_keras_name(site):
     assert (cell.keras_name, cell.fused_layer) == ("rnnkit_minimal>MinimalCell", None)
 
 
+@pytest.mark.backend_independent
 def test_plugins_are_not_loaded_at_import(site):
     make_distribution(
         site,
@@ -236,6 +237,7 @@ def test_grid_search_in_workers_mixes_builtin_and_plugin_cells(site, windows):
         get_reusable_executor().shutdown(wait=True)
 
 
+@pytest.mark.backend_independent
 def test_every_hook_has_a_test_and_a_documented_signature():
     import inspect
     from pathlib import Path
