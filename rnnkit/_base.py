@@ -207,11 +207,8 @@ def _check_int(value, name, low, high):
 
 def _check_fit_params(estimator, fit_params):
     """Refuse fit parameters that are not keyword-only parameters of ``_fit``."""
-    taken = [
-        p.name
-        for p in inspect.signature(estimator._fit).parameters.values()
-        if p.kind is p.KEYWORD_ONLY
-    ]
+    params = inspect.signature(estimator._fit).parameters.values()
+    taken = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
     unknown = sorted(set(fit_params) - set(taken))
     if unknown:
         raise TypeError(

@@ -159,10 +159,8 @@ def _register_function(registry, distribution):
 
 def _builtin_cell(entry):
     """A built-in cell, with the Keras names its factory carries."""
-    factory = entry.factory
-    return entry._replace(
-        keras_name=factory.keras_name, fused_layer=factory.fused_layer
-    )
+    cell = entry.factory
+    return entry._replace(keras_name=cell.keras_name, fused_layer=cell.fused_layer)
 
 
 def _check_cell_contract(entry):
