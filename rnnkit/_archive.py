@@ -82,16 +82,15 @@ def check_members(archive):
 
 def read_member(archive, name, limit):
     """Read a member, trusting neither its declared nor its actual size."""
+    too_large = InvalidModelFileError(
+        f"member {name!r} is larger than the {limit}-byte limit"
+    )
     if archive.getinfo(name).file_size > limit:
-        raise InvalidModelFileError(
-            f"member {name!r} is larger than the {limit}-byte limit"
-        )
+        raise too_large
     with archive.open(name) as member:
         data = member.read(limit + 1)
     if len(data) > limit:
-        raise InvalidModelFileError(
-            f"member {name!r} is larger than the {limit}-byte limit"
-        )
+        raise too_large
     return data
 
 

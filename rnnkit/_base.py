@@ -1,5 +1,6 @@
 """The base every forecaster stands on: data validation, horizon, output shape."""
 
+import inspect
 import warnings
 from typing import Any, TypeVar
 
@@ -36,7 +37,9 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
     _target_feature = None
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self: _Forecaster, X: ArrayLike, y: ArrayLike) -> _Forecaster:
+    def fit(
+        self: _Forecaster, X: ArrayLike, y: ArrayLike, **fit_params: Any
+    ) -> _Forecaster:
         """Fit the forecaster to windows and the values that follow them.
 
         Parameters
@@ -47,12 +50,18 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
         y : array-like of shape (n_windows,) or (n_windows, horizon)
             The next value, or the next ``horizon`` values, of the target series
             after each window.
+        **fit_params : dict
+            Options for this fit only, not parameters (``clone`` and
+            ``get_params`` do not see them). The neural forecasters take
+            ``callbacks``, a list of ``keras.callbacks.Callback`` run after
+            rnnkit's own (a progress bar, logging); the others take none.
 
         Returns
         -------
         self : object
             The fitted forecaster.
         """
+        _check_fit_params(self, fit_params)
         windows, targets = validate_data(
             self,
             X,
@@ -71,7 +80,7 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
             _warn_if_y_does_not_continue_X(
                 self, _as_3d(windows), Y, self._target_feature
             )
-        self._fit(_as_3d(windows), Y)
+        self._fit(_as_3d(windows), Y, **fit_params)
         return self
 
     def predict(self, X: ArrayLike) -> np.ndarray:
@@ -194,6 +203,18 @@ def _check_int(value, name, low, high):
             f"{name!r} must be an int from {low} to {high}. Got {value!r:.80}"
         )
     return value
+
+
+def _check_fit_params(estimator, fit_params):
+    """Refuse fit parameters that are not keyword-only parameters of ``_fit``."""
+    params = inspect.signature(estimator._fit).parameters.values()
+    taken = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
+    unknown = sorted(set(fit_params) - set(taken))
+    if unknown:
+        raise TypeError(
+            f"{type(estimator).__name__}.fit() got unexpected fit parameters "
+            f"{unknown}; it takes {taken or 'none'}."
+        )
 
 
 def _check_window_ndim(X):

@@ -8,7 +8,8 @@ plugins register the same name.
 """
 
 import re
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 BUILTIN_DISTRIBUTION = "rnnkit"
 _VALID_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -23,20 +24,22 @@ class CellInfo(NamedTuple):
 
 
 class RegisteredCell(NamedTuple):
+    """A registered cell: what builds it, where it comes from, how Keras runs it."""
+
     name: str
-    factory: object
+    factory: Callable[..., Any]  # the cell class, or a callable returning cells
     distribution: str
     version: str
     description: str
+    # Keras' registered name for the class of the cells ``factory`` builds
+    # (what a saved model names them by); set when the registry adds the cell.
+    keras_name: str | None = None
+    # The Keras layer that runs the cell fused (built-ins only), else None.
+    fused_layer: str | None = None
 
     @property
     def qualified_name(self):
         return f"{self.distribution}:{self.name}"
-
-    @property
-    def fused_layer(self):
-        """The Keras layer that runs this cell fused (built-ins), or None."""
-        return getattr(self.factory, "fused_layer", None)
 
 
 class CellRegistry:
@@ -45,11 +48,11 @@ class CellRegistry:
     def __init__(self):
         self._cells = {}
 
-    def add(self, cell, check=None):
+    def add(self, cell, complete):
         """Add a ``RegisteredCell``; raise an error saying why it is refused.
 
-        ``check(cell)``, when given, runs after the name checks and before the
-        cell is added.
+        ``complete(cell)`` runs after the name checks: it checks the cell and
+        returns it with ``keras_name`` (and ``fused_layer``) set, to be added.
         """
         if not _VALID_NAME.match(cell.name):
             raise ValueError(
@@ -66,9 +69,7 @@ class CellRegistry:
             )
         if cell.qualified_name in self._cells:
             raise ValueError(f"cell {cell.name!r} is registered twice")
-        if check is not None:
-            check(cell)
-        self._cells[cell.qualified_name] = cell
+        self._cells[cell.qualified_name] = complete(cell)
 
     def drop_distribution(self, distribution):
         """Remove every cell a distribution registered."""

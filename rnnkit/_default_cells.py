@@ -13,7 +13,9 @@ def _builtin(layer_name, cell_name):
     def make_cell(units, **cell_kwargs):
         return getattr(import_keras().layers, cell_name)(units, **cell_kwargs)
 
-    make_cell.fused_layer = layer_name
+    # Read once, into the RegisteredCell, by rnnkit's host (plugins.py); Keras
+    # registers its own cell classes under their class names.
+    make_cell.fused_layer, make_cell.keras_name = layer_name, cell_name
     make_cell.__name__ = cell_name
     return make_cell
 

@@ -49,6 +49,9 @@ class BaseNeuralForecaster(BaseForecaster):
     # batches are converted one at a time while training and predicting.
     _input_dtype = (np.float32, np.float64)
     _target_index = 0
+    # fit(**fit_params) hides _fit's `callbacks` from scikit-learn's metadata
+    # routing; declared here, set_fit_request(callbacks=True) routes it.
+    __metadata_request__fit = {"callbacks": None}
 
     @property
     def _target_feature(self):
@@ -75,35 +78,8 @@ class BaseNeuralForecaster(BaseForecaster):
         "verbose": ["verbose"],
     }
 
-    def fit(self, X, y, *, callbacks=None):
-        """Fit the forecaster to windows and the values that follow them.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_windows, n_steps) or \
-(n_windows, n_steps, n_features)
-            Input windows, oldest step first.
-        y : array-like of shape (n_windows,) or (n_windows, horizon)
-            The next value, or the next ``horizon`` values, of the target series
-            after each window.
-        callbacks : list of keras.callbacks.Callback, default=None
-            Extra Keras callbacks for this fit only (a progress bar, logging),
-            run after rnnkit's own. They are not parameters: ``clone`` and
-            ``get_params`` do not see them, and the fitted forecaster keeps none.
-
-        Returns
-        -------
-        self : object
-            The fitted forecaster.
-        """
-        self._fit_callbacks = list(callbacks or [])
-        try:
-            return super().fit(X, y)
-        finally:
-            del self._fit_callbacks
-
     @quiet_keras_calls
-    def _fit(self, X, Y):
+    def _fit(self, X, Y, *, callbacks=None):
         self._check_params_before_training(len(X))
         keras = import_keras()
         n_train = len(X) - round(self.validation_fraction * len(X))
@@ -143,7 +119,7 @@ class BaseNeuralForecaster(BaseForecaster):
                 # which other threads (a Dask worker's) draw from too.
                 shuffle=False,
                 epochs=n_epochs,
-                callbacks=self._callbacks(keras, valid is not None, n_epochs),
+                callbacks=self._callbacks(keras, valid is not None, callbacks),
                 verbose=self.verbose,
             )
         self.model_.jit_compile = predict_jit_compile(keras)
@@ -292,7 +268,7 @@ class BaseNeuralForecaster(BaseForecaster):
             jit_compile=training_jit_compile(keras, self.jit_compile, n_updates),
         )
 
-    def _callbacks(self, keras, has_validation, n_epochs):
+    def _callbacks(self, keras, has_validation, extra):
         # Only epoch-level callbacks: one with a per-batch hook (Keras'
         # TerminateOnNaN) makes Keras wait for every step's loss, which stops
         # JAX and GPUs from queueing the next step while Python cuts its batch.
@@ -307,7 +283,7 @@ class BaseNeuralForecaster(BaseForecaster):
                     restore_best_weights=True,
                 )
             )
-        return callbacks + self._fit_callbacks
+        return callbacks + list(extra or [])
 
     def _stop_if_diverged(self, epoch, logs):
         """Stop at the end of an epoch whose loss is not finite (see below)."""

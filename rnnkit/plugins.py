@@ -150,18 +150,26 @@ def _register_function(registry, distribution):
         entry = RegisteredCell(name, cell, distribution, version, str(description))
         builtin = distribution == BUILTIN_DISTRIBUTION
         try:
-            registry.add(entry, check=None if builtin else _check_cell_contract)
+            registry.add(entry, _builtin_cell if builtin else _check_cell_contract)
         except Exception as error:
             _report(distribution, f"cell {name!r} was refused: {error}")
 
     return register
 
 
+def _builtin_cell(entry):
+    """A built-in cell, with the Keras names its factory carries."""
+    cell = entry.factory
+    return entry._replace(keras_name=cell.keras_name, fused_layer=cell.fused_layer)
+
+
 def _check_cell_contract(entry):
     """Build the cell once: it has what keras.layers.RNN needs, and Keras knows it.
 
-    A cell class Keras cannot rebuild (not registered with its serializer)
-    is refused: a Keras model holding it could not be loaded again.
+    Returns the entry with the cell class's Keras registered name. A cell class
+    Keras cannot rebuild (not registered with its serializer) is refused: a
+    Keras model holding it could not be loaded again. rnnkit does not register
+    it on the plugin's behalf.
     """
     from ._keras import import_keras
 
@@ -176,6 +184,7 @@ def _check_cell_contract(entry):
             f"Keras cannot rebuild its cell class {cell_class.__name__}: decorate "
             "it with @keras.saving.register_keras_serializable(package=...)"
         )
+    return entry._replace(keras_name=registered)
 
 
 def _report(distribution, reason):

@@ -103,14 +103,15 @@ def _build(cell, cell_kwargs, units=UNITS):
     return plugins.resolve_cell(cell).factory(units, **cell_kwargs)
 
 
-def _sizes(state_size):
-    return list(state_size) if isinstance(state_size, (list, tuple)) else [state_size]
+def _as_list(value):
+    """A cell's state sizes, or its states: a list, or one value as a list."""
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def check_cell_sizes(cell, **cell_kwargs):
     """``state_size`` is a positive int or a list of them; ``output_size`` too."""
     built = _build(cell, cell_kwargs)
-    sizes = _sizes(built.state_size)
+    sizes = _as_list(built.state_size)
     assert sizes and all(isinstance(s, (int, np.integer)) and s > 0 for s in sizes), (
         f"{cell}: state_size must be a positive int or a list of them, "
         f"got {built.state_size!r}"
@@ -124,14 +125,14 @@ def check_step_output_shape(cell, **cell_kwargs):
     """One step maps ``(batch, n_inputs)`` and the states to the declared sizes."""
     keras = import_keras()
     built = _build(cell, cell_kwargs)
-    states = [keras.ops.zeros((5, s)) for s in _sizes(built.state_size)]
+    states = [keras.ops.zeros((5, s)) for s in _as_list(built.state_size)]
     output, new_states = built(keras.ops.ones((5, N_INPUTS)), states)
     assert tuple(output.shape) == (5, built.output_size), (
         f"{cell}: a step's output has shape {tuple(output.shape)}, expected "
         f"(5, {built.output_size})"
     )
     new_shapes = [tuple(s.shape) for s in _as_list(new_states)]
-    expected = [(5, s) for s in _sizes(built.state_size)]
+    expected = [(5, s) for s in _as_list(built.state_size)]
     assert new_shapes == expected, (
         f"{cell}: a step's new states have shapes {new_shapes}, expected {expected}"
     )
@@ -243,10 +244,6 @@ def _tiny_params(cell, cell_kwargs):
         "batch_size": 16,
         "random_state": 0,
     }
-
-
-def _as_list(states):
-    return list(states) if isinstance(states, (list, tuple)) else [states]
 
 
 CHECKS = [

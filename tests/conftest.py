@@ -5,6 +5,27 @@ import pytest
 
 from rnnkit.datasets import load_two_sines
 from rnnkit.testing import load_only
+from tests.helpers import grid_search
+
+
+# CI runs the suite once per Keras backend, side by side (pytest-xdist's
+# --dist each, one worker per backend). A test marked backend_independent
+# never trains a network nor depends on the backend (baselines, data, argument
+# errors, docs pages without networks), so the first worker alone runs it.
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """xdist's controller: tell each worker how the tests are dealt out."""
+    node.workerinput["rnnkit_dist"] = node.config.getoption("dist")
+
+
+def pytest_collection_modifyitems(config, items):
+    worker = getattr(config, "workerinput", {})
+    if worker.get("rnnkit_dist") != "each" or worker["workerid"] == "gw0":
+        return
+    independent = [i for i in items if i.get_closest_marker("backend_independent")]
+    if independent:
+        config.hook.pytest_deselected(items=independent)
+        items[:] = [i for i in items if not i.get_closest_marker("backend_independent")]
 
 
 @pytest.fixture(autouse=True)
@@ -15,16 +36,19 @@ def no_installed_plugins():
 
 
 @pytest.fixture(autouse=True, scope="module")
-def release_keras_state():
+def release_keras_state(request):
     """Free the graphs TensorFlow keeps for every model a test module built.
 
     Without this, hundreds of tiny fits grow the process by gigabytes and make
     its exit (one garbage collection over all of it) take minutes. Once per
     module: after every test, the clearing and the retracing it forces cost
-    more than they save.
+    more than they save. A backend-independent module builds no network, and
+    skips the clearing (a full garbage collection, seconds in a large process).
     """
     yield
-    if "keras" in sys.modules:
+    if "keras" in sys.modules and not request.node.get_closest_marker(
+        "backend_independent"
+    ):
         sys.modules["keras"].backend.clear_session(free_memory=True)
 
 
@@ -44,6 +68,18 @@ def two_sines_10():
 def small():
     """A 3-step split of 300 short windows, for fits that must be quick."""
     return load_two_sines(horizon=3, n_series=300, n_steps=12)
+
+
+@pytest.fixture(scope="session")
+def search_data():
+    """The data of the small grid searches (tests.helpers.grid_search)."""
+    return load_two_sines(horizon=2, n_series=160, n_steps=10)
+
+
+@pytest.fixture(scope="session")
+def serial_search(search_data):
+    """The small grid search, serially: what parallel and Dask runs must equal."""
+    return grid_search(search_data, n_jobs=1)
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
-"""Helpers several test modules share: run the CLI, run Python in a fresh process."""
+"""Helpers several test modules share: run the CLI, run Python in a fresh process,
+run a small grid search."""
 
 import os
 import subprocess
 import sys
 
+from rnnkit import RNNForecaster, window_split
 from rnnkit.cli import main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -37,3 +39,17 @@ def run_python(code, **env):
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **env},
     )
     return result
+
+
+def grid_search(data, n_jobs, grid=None):
+    """The small neural grid search run in parallel by test_neural_search and
+    test_dask, and serially once by conftest's ``serial_search``."""
+    from sklearn.model_selection import GridSearchCV
+
+    search = GridSearchCV(
+        RNNForecaster(epochs=1, random_state=0),
+        grid or {"units": [2, 3], "cell": ["simple", "gru"]},
+        cv=window_split(n_steps=10, horizon=2, n_splits=2),
+        n_jobs=n_jobs,
+    )
+    return search.fit(data.X_train, data.y_train)

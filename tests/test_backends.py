@@ -7,6 +7,9 @@ import pytest
 from rnnkit._backends import XLA_MIN_UPDATES, predict_jit_compile, training_jit_compile
 from tests.helpers import run_python
 
+# Each test names its backend (a subprocess's, or a stand-in Keras module).
+pytestmark = pytest.mark.backend_independent  # see tests/conftest.py
+
 
 def test_worker_thread_share_sizes_tensorflow_pools():
     code = (

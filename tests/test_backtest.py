@@ -4,6 +4,9 @@ import pytest
 
 from rnnkit import LinearForecaster, NaiveForecaster, SeriesForecaster, backtest
 
+# Baselines and linear models only: no network is built.
+pytestmark = pytest.mark.backend_independent
+
 
 def monthly(n=96, seed=0):
     rng = np.random.default_rng(seed)

@@ -85,6 +85,14 @@ def _trending_windows():
     return make_windows(series, n_steps=20, horizon=3)
 
 
+@pytest.mark.parametrize("Forecaster", FORECASTERS)
+def test_base_fit_refuses_fit_params_it_does_not_take(Forecaster):
+    X = np.random.default_rng(0).normal(size=(20, 5))
+    msg = f"{Forecaster.__name__}.fit() got unexpected fit parameters ['callbacks']"
+    with pytest.raises(TypeError, match=re.escape(msg + "; it takes none.")):
+        Forecaster().fit(X, np.zeros(20), callbacks=[])
+
+
 def test_base_warns_when_a_pipeline_scales_X_but_not_y():
     X, y = _trending_windows()
     message = (

@@ -41,10 +41,12 @@ def _run_module(*args, **env):
     ).stdout
 
 
+@pytest.mark.backend_independent
 def test_cli_version_follows_keras_backend_variable():
     assert "backend numpy " in _run_module("--version", KERAS_BACKEND="numpy")
 
 
+@pytest.mark.backend_independent
 def test_cli_prints_no_tensorflow_startup_lines():
     environment = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     result = subprocess.run(
@@ -57,12 +59,14 @@ def test_cli_prints_no_tensorflow_startup_lines():
     assert result.stderr == ""
 
 
+@pytest.mark.backend_independent
 def test_cli_runs_as_module():
     out = _run_module("--help")
     assert out.startswith("usage: rnnkit")
     assert "compare" in out and "forecast" in out
 
 
+@pytest.mark.backend_independent
 def test_cli_without_command_prints_help(capsys):
     status, out, _ = run_cli(capsys)
     assert status == 0
@@ -72,6 +76,7 @@ def test_cli_without_command_prints_help(capsys):
 # --- options the subcommands share -------------------------------------------------
 
 
+@pytest.mark.backend_independent
 def test_plot_without_matplotlib_exits_2(capsys, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     plot = tmp_path / "compare.png"
@@ -88,6 +93,7 @@ def test_plot_without_matplotlib_exits_2(capsys, monkeypatch, tmp_path):
 # --- rnnkit forecast: its arguments and help (its work: test_forecast.py) ----------
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize(
     "argv, fragment",
     [
@@ -112,11 +118,13 @@ def test_forecast_argparse_errors_are_one_line(capsys, co2_csv, argv, fragment):
     assert out == ""
 
 
+@pytest.mark.backend_independent
 def test_cli_unknown_command_is_one_line(capsys):
     status, _, err = run_cli(capsys, "magic")
     assert_one_line_error(status, err, "invalid choice: 'magic'", "`rnnkit --help`")
 
 
+@pytest.mark.backend_independent
 def test_forecast_help_shows_a_plain_percent(capsys):
     with pytest.raises(SystemExit):
         main(["forecast", "--help"])

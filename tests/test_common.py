@@ -1,9 +1,11 @@
 """scikit-learn's own estimator checks, over every rnnkit forecaster.
 
-The neural forecasters run with tiny settings (2 units, 1 epoch) so the
-whole suite fits in CI's time; the checks exercise the estimator contract, not
-the quality of the forecasts. (The encoder-decoder architecture shares every
-code path the checks exercise but the network; tests/test_seq2seq.py covers it.)
+The neural forecasters run with tiny settings (2 units, 1 epoch, the plain
+"simple" cell, cheapest to build) so the whole suite fits in CI's time; the
+checks exercise the estimator contract, not the quality of the forecasts or
+the cell (tests/test_cells.py covers the cells). (The encoder-decoder
+architecture shares every code path the checks exercise but the network;
+tests/test_seq2seq.py covers it.)
 """
 
 import pytest
@@ -11,7 +13,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from rnnkit import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
 
-TINY = {"units": 2, "epochs": 1, "random_state": 0}
+TINY = {"cell": "simple", "units": 2, "epochs": 1, "random_state": 0}
 
 ESTIMATORS = [
     NaiveForecaster(),

@@ -13,6 +13,7 @@ import pytest
 from tests.helpers import assert_one_line_error, assert_png, run_cli
 
 
+@pytest.mark.backend_independent
 def test_compare_baselines_table_and_csv(capsys, tmp_path):
     keras_was_loaded = "keras" in sys.modules
     output = tmp_path / "table.csv"
@@ -64,6 +65,7 @@ def test_compare_neural_json_and_plot(capsys, tmp_path):
     assert_png(plot)
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize(
     "argv, fragment",
     [

@@ -4,16 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from joblib import parallel_config
-from sklearn.model_selection import GridSearchCV
 
-from rnnkit import (
-    LinearForecaster,
-    RNNForecaster,
-    SeriesForecaster,
-    backtest,
-    window_split,
-)
-from rnnkit.datasets import load_two_sines
+from rnnkit import LinearForecaster, SeriesForecaster, backtest
+from tests.helpers import grid_search
 
 distributed = pytest.importorskip("distributed")
 
@@ -30,26 +23,16 @@ def on_dask():
         yield lambda: parallel_config(backend="dask")
 
 
-def test_dask_search_scores_equal_serial(on_dask):
-    data = load_two_sines(horizon=2, n_series=160, n_steps=10)
-
-    def search(n_jobs):
-        return GridSearchCV(
-            RNNForecaster(epochs=1, random_state=0),
-            {"units": [2, 3], "cell": ["simple", "gru"]},
-            cv=window_split(n_steps=10, horizon=2, n_splits=2),
-            n_jobs=n_jobs,
-        ).fit(data.X_train, data.y_train)
-
-    serial = search(n_jobs=1)
+def test_dask_search_scores_equal_serial(on_dask, search_data, serial_search):
     with on_dask():
-        distributed_search = search(n_jobs=-1)
+        distributed_search = grid_search(search_data, n_jobs=-1)
     np.testing.assert_array_equal(
         distributed_search.cv_results_["mean_test_score"],
-        serial.cv_results_["mean_test_score"],
+        serial_search.cv_results_["mean_test_score"],
     )
 
 
+@pytest.mark.backend_independent
 def test_dask_backtest_equals_serial(on_dask):
     y = pd.Series(
         np.sin(np.arange(200) / 5) + np.arange(200) / 40,

@@ -3,6 +3,8 @@ import pytest
 
 from rnnkit.datasets import generate_time_series, load_two_sines
 
+pytestmark = pytest.mark.backend_independent  # see tests/conftest.py
+
 
 def _seed_generate_time_series(batch_size, n_steps):
     # The seed chapter's code, verbatim but for the global np.random.

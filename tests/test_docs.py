@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 EXTRA = re.compile(r'pip install -e "\.\[([\w,]+)\]"')
+NETWORK = re.compile(r"\b(RNNForecaster|Seq2SeqForecaster|keras)\b")
 
 # A line that marks a block which cannot run in CI, and why.
 SKIP = {
@@ -36,6 +37,13 @@ SKIP = {
 
 def python_blocks(page):
     return PYTHON_BLOCK.findall(page.read_text(encoding="utf-8"))
+
+
+def page_param(page):
+    """A page; one whose examples build no network runs on one backend only."""
+    builds_network = NETWORK.search("".join(python_blocks(page)))
+    marks = [] if builds_network else [pytest.mark.backend_independent]
+    return pytest.param(page, marks=marks, id=page.name)
 
 
 def run_block(block, namespace, name):
@@ -56,11 +64,7 @@ def run_block(block, namespace, name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "page",
-    [page for page in PAGES if python_blocks(page)],
-    ids=lambda page: page.name,
-)
+@pytest.mark.parametrize("page", [page_param(p) for p in PAGES if python_blocks(p)])
 def test_docs_python_blocks_run_as_written(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     environment = dict(os.environ)  # a page may set KERAS_BACKEND
@@ -75,11 +79,13 @@ def test_docs_python_blocks_run_as_written(page, tmp_path, monkeypatch):
         os.environ.update(environment)
 
 
+@pytest.mark.backend_independent
 def test_docs_skips_name_blocks_that_exist():
     text = "".join(page.read_text(encoding="utf-8") for page in PAGES)
     assert all(marker in text for marker in SKIP)
 
 
+@pytest.mark.backend_independent
 def test_readme_first_command_installs_what_the_readme_commands_need():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_command = re.search(r"```bash\n(.*?)\n```", readme, re.DOTALL).group(1)
@@ -90,6 +96,7 @@ def test_readme_first_command_installs_what_the_readme_commands_need():
     assert needed <= extras
 
 
+@pytest.mark.backend_independent
 def test_cli_docs_error_example_prints_what_the_docs_show(
     tmp_path, monkeypatch, capsys
 ):
@@ -109,6 +116,7 @@ def test_cli_docs_error_example_prints_what_the_docs_show(
     assert capsys.readouterr().err == shown + "\n"
 
 
+@pytest.mark.backend_independent
 def test_docs_example_scripts_run_as_written():
     """``python examples/...`` commands the docs show (the quick ones: no network)."""
     text = "".join(page.read_text(encoding="utf-8") for page in PAGES)

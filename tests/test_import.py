@@ -3,7 +3,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import rnnkit
+
+pytestmark = pytest.mark.backend_independent  # see tests/conftest.py
 
 
 def test_import_rnnkit_does_not_import_tensorflow_or_keras():

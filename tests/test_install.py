@@ -7,6 +7,7 @@ import pytest
 from rnnkit import RNNForecaster
 
 
+@pytest.mark.backend_independent
 def test_missing_first_party_plugin_error_gives_the_command_from_a_clone():
     model = RNNForecaster(cell="layernorm_simple")
     cells = [{"name": "layernorm_simple", "distribution": "rnnkit-layernorm"}]

@@ -5,6 +5,8 @@ from sklearn.metrics import mean_squared_error
 
 from rnnkit import LinearForecaster
 
+pytestmark = pytest.mark.backend_independent  # see tests/conftest.py
+
 
 def test_linear_equals_least_squares_on_flattened_windows():
     rng = np.random.default_rng(0)

@@ -5,6 +5,8 @@ import pytest
 
 from rnnkit import NaiveForecaster
 
+pytestmark = pytest.mark.backend_independent  # see tests/conftest.py
+
 X = np.array([[1.0, 2.0, 3.0, 4.0], [4.0, 2.0, 4.0, 2.0]])
 
 

@@ -123,6 +123,23 @@ def test_neural_fit_runs_extra_callbacks_for_that_fit_only(Forecaster, small):
     assert len(seen) == 2
 
 
+def test_neural_fit_callbacks_route_through_metadata_routing(small):
+    import keras
+    from sklearn import config_context
+    from sklearn.model_selection import cross_validate
+
+    seen = []
+    callback = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: seen.append(epoch)
+    )
+    with config_context(enable_metadata_routing=True):
+        model = RNNForecaster(**TINY, random_state=0).set_fit_request(callbacks=True)
+        cross_validate(
+            model, small.X_train, small.y_train, cv=2, params={"callbacks": [callback]}
+        )
+    assert seen == [0, 1, 0, 1]
+
+
 def test_neural_early_stopping_stops(small):
     model = RNNForecaster(
         units=4,

@@ -23,6 +23,7 @@ from rnnkit import (
     NaiveForecaster,
     RNNForecaster,
     Seq2SeqForecaster,
+    SeriesForecaster,
     _archive,
     _persistence,
 )
@@ -239,6 +240,7 @@ def test_models_move_between_backends_with_the_same_forecasts(
         np.testing.assert_allclose(back.predict(X), expected, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.backend_independent
 def test_save_and_load_without_a_network_do_not_import_keras(saved, tmp_path):
     code = textwrap.dedent(f"""
         import json, sys
@@ -346,6 +348,7 @@ def test_load_reads_format_1_files_of_rnnkit_0_1(name, tmp_path):
     )
 
 
+@pytest.mark.backend_independent
 def test_load_missing_file_is_an_os_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "missing.rnnkit")
@@ -803,3 +806,18 @@ def test_load_fuzzed_network_state_gives_only_clean_errors(data, saved, tmp_path
         load(path)
     except InvalidModelFileError:
         pass
+
+
+@pytest.mark.slow
+def test_series_forecaster_of_a_network_round_trips(tmp_path):
+    y = pd.Series(
+        np.sin(np.arange(60) / 3), index=pd.date_range("2020-01", periods=60, freq="MS")
+    )
+    model = SeriesForecaster(
+        RNNForecaster(units=4, epochs=2, random_state=0), n_steps=12, horizon=3
+    ).fit(y)
+    assert model.forecaster.units == 4 and not hasattr(model.forecaster, "model_")
+    save(model, tmp_path / "rnn.rnnkit")
+    loaded = load(tmp_path / "rnn.rnnkit")
+    pd.testing.assert_series_equal(loaded.predict(), model.predict())
+    pd.testing.assert_frame_equal(loaded.predict_interval(), model.predict_interval())

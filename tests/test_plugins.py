@@ -54,6 +54,14 @@ def test_hook_register_cells_plugin_cell_works_everywhere(site, windows):
         check_cell("minimal")
 
 
+def test_plugin_cell_is_registered_under_its_keras_name(site):
+    make_distribution(site, "rnnkit-minimal", cell_plugin("minimal"))
+    with _loaded("rnnkit-minimal"):
+        cell = plugins.resolve_cell("minimal")
+    assert (cell.keras_name, cell.fused_layer) == ("rnnkit_minimal>MinimalCell", None)
+
+
+@pytest.mark.backend_independent
 def test_plugins_are_not_loaded_at_import(site):
     make_distribution(
         site,
@@ -229,6 +237,7 @@ def test_grid_search_in_workers_mixes_builtin_and_plugin_cells(site, windows):
         get_reusable_executor().shutdown(wait=True)
 
 
+@pytest.mark.backend_independent
 def test_every_hook_has_a_test_and_a_documented_signature():
     import inspect
     from pathlib import Path

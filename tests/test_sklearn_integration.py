@@ -11,6 +11,8 @@ from sklearn.preprocessing import StandardScaler
 
 from rnnkit import LinearForecaster, NaiveForecaster, make_windows, window_split
 
+pytestmark = pytest.mark.backend_independent  # see tests/conftest.py
+
 
 @pytest.fixture(scope="module")
 def windows():

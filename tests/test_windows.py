@@ -7,6 +7,8 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from rnnkit import make_windows, window_split
 
+pytestmark = pytest.mark.backend_independent  # see tests/conftest.py
+
 
 def test_make_windows_univariate_shapes_and_values():
     X, y = make_windows(np.arange(10.0), n_steps=4, horizon=2)

@@ -12,6 +12,7 @@ from tests.helpers import run_python
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.backend_independent
 def test_missing_keras_error_names_the_extra_to_install():
     code = (
         "import sys; sys.modules['keras'] = None\n"
@@ -28,6 +29,7 @@ def test_missing_keras_error_names_the_extra_to_install():
     assert 'from a clone of the repository, pip install -e ".[cpu]"' in out
 
 
+@pytest.mark.backend_independent
 def test_backend_chosen_after_import_rnnkit_is_the_one_used():
     """Keras loads on first use, so a notebook may pick the backend late.
 
@@ -82,6 +84,7 @@ def test_fit_predict_score_search_print_nothing_on_stderr():
     assert result.stderr == ""
 
 
+@pytest.mark.backend_independent
 def test_retracing_warning_dropped_only_inside_rnnkit_calls():
     import logging
 
@@ -99,6 +102,7 @@ def test_retracing_warning_dropped_only_inside_rnnkit_calls():
     assert quiet_keras_calls(kept)(other)
 
 
+@pytest.mark.backend_independent
 def test_tensorflow_startup_quieting_leaves_users_setting_alone(monkeypatch):
     from rnnkit._keras import quiet_tensorflow_startup
 
@@ -109,6 +113,7 @@ def test_tensorflow_startup_quieting_leaves_users_setting_alone(monkeypatch):
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
 
 
+@pytest.mark.backend_independent
 def test_tensorflow_startup_drops_info_lines_keeps_the_rest(monkeypatch, capfd):
     """Also in a worker process, which inherits the level rnnkit set."""
     from rnnkit._keras import quiet_tensorflow_startup
