@@ -56,11 +56,20 @@ class BacktestResult:
         "exog": ["array-like", None],
         "coverage": [list, tuple, float, None],
         "n_jobs": [Integral, None],
+        "fit_params": [dict, None],
     },
     prefer_skip_nested_validation=False,
 )
 def backtest(
-    forecaster, y, *, n_origins=5, step=None, exog=None, coverage=None, n_jobs=None
+    forecaster,
+    y,
+    *,
+    n_origins=5,
+    step=None,
+    exog=None,
+    coverage=None,
+    n_jobs=None,
+    fit_params=None,
 ):
     """Refit at each of the last ``n_origins`` origins and score the forecasts.
 
@@ -83,6 +92,9 @@ def backtest(
         Also measure prediction intervals of these coverages.
     n_jobs : int, default=None
         Origins fitted in parallel (joblib; -1 for every core).
+    fit_params : dict, default=None
+        Passed to every fit, as ``SeriesForecaster.fit(y, **fit_params)``
+        (e.g. ``{"callbacks": [...]}`` for a network's progress).
 
     Returns
     -------
@@ -129,7 +141,9 @@ def backtest(
     times = _times(y, axis, len(values))
     exog = None if exog is None else _rows(exog)
     runs = Parallel(n_jobs=n_jobs)(
-        delayed(_forecast_from)(model, y, exog, cutoff, horizon, coverages)
+        delayed(_forecast_from)(
+            model, y, exog, cutoff, horizon, coverages, fit_params or {}
+        )
         for cutoff in cutoffs
     )
     season = None if axis is None else axis.season
@@ -143,9 +157,10 @@ def backtest(
     )
 
 
-def _forecast_from(model, y, exog, cutoff, horizon, coverages):
+def _forecast_from(model, y, exog, cutoff, horizon, coverages, fit_params):
     """Fit a clone on ``y[:cutoff]``; its forecast and interval bounds."""
-    model = clone(model).fit(_head(y, cutoff), None if exog is None else exog[:cutoff])
+    past = None if exog is None else exog[:cutoff]
+    model = clone(model).fit(_head(y, cutoff), past, **fit_params)
     future = None if exog is None else exog[cutoff : cutoff + horizon]
     forecast = np.asarray(model.predict(future), dtype=np.float64)
     bounds = None

@@ -8,6 +8,7 @@ series' last window, continues the dates, and calibrates prediction intervals
 on the forecaster's own out-of-sample errors (``_conformal``).
 """
 
+import functools
 from numbers import Integral
 
 import numpy as np
@@ -125,7 +126,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self.missing = missing
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, y, exog=None):
+    def fit(self, y, exog=None, **fit_params):
         """Fit the forecaster to every window of ``y``.
 
         Parameters
@@ -139,6 +140,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             per value of ``y``. Each window sees them ``horizon`` steps ahead,
             so its last steps carry the covariates of the values it forecasts;
             ``predict`` then needs them for the next ``horizon`` steps.
+        **fit_params : dict
+            Passed to the wrapped forecaster's ``fit`` (both fits with
+            calibration), e.g. ``callbacks=[...]`` for a network's progress.
 
         Returns
         -------
@@ -154,13 +158,13 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self.calibration_errors_ = None
         if self.calibration == "conformal":
             self.calibration_errors_ = _conformal.calibration_errors(
-                self._fit_forecaster,
+                functools.partial(self._fit_forecaster, **fit_params),
                 self._predict_windows,
                 X,
                 Y,
                 n_origins=self._calibration_origins(len(X), horizon),
             )
-        self.forecaster_ = self._fit_forecaster(X, Y)
+        self.forecaster_ = self._fit_forecaster(X, Y, **fit_params)
         self.horizon_, self.n_values_ = horizon, len(values)
         self.scale_ = naive_error(values, self._season())
         self._last_values = values[-self.n_steps :].copy()
@@ -330,14 +334,14 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             return int(self.horizon)
         return int(getattr(self.forecaster, "horizon", None) or 1)
 
-    def _fit_forecaster(self, X, Y):
+    def _fit_forecaster(self, X, Y, **fit_params):
         forecaster = clone(self.forecaster)
         Y = Y[:, 0] if Y.shape[1] == 1 else Y
         if not isinstance(forecaster, BaseForecaster):
             X = X.reshape(len(X), -1)
             if Y.ndim == 2 and not get_tags(forecaster).target_tags.multi_output:
                 forecaster = MultiOutputRegressor(forecaster)
-        return forecaster.fit(X, Y)
+        return forecaster.fit(X, Y, **fit_params)
 
     def _predict_windows(self, forecaster, X):
         if not isinstance(forecaster, BaseForecaster):

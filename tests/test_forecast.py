@@ -316,6 +316,27 @@ def test_forecast_reports_each_backtest_and_the_refit_to_the_progress_bar(tmp_pa
     ]
 
 
+def test_forecast_shows_a_network_s_epochs_in_backtest_and_refit(tmp_path):
+    from rnnkit.cli import forecast as _forecast
+
+    details = {}
+
+    @contextlib.contextmanager
+    def step(label):
+        yield lambda detail: details.setdefault(label, []).append(detail)
+
+    path = tmp_path / "series.csv"
+    pd.DataFrame({"level": np.sin(np.arange(60) / 3)}).to_csv(path, index=False)
+    series = _forecast.read_series(str(path))
+    plan = _forecast.plan(
+        series, horizon=2, n_steps=5, model="rnn", epochs=2, n_origins=1
+    )
+    _forecast.run(plan, step)
+    rnn = [label for label in details if label.startswith("rnn")]
+    assert len(rnn) == 2  # the backtest, then the refit
+    assert all(any("epoch 2/2" in d for d in details[label]) for label in rnn)
+
+
 def _monthly_series(n_values):
     from rnnkit.cli.forecast import Series
 

@@ -242,6 +242,12 @@ def test_nested_parameters_clone_and_grid_search():
     assert search.best_estimator_.predict().index[0] == pd.Timestamp("2024-01-01")
 
 
+def test_fit_parameters_reach_the_wrapped_forecaster():
+    model = SeriesForecaster(NaiveForecaster(), n_steps=12, horizon=3)
+    with pytest.raises(TypeError, match=r"unexpected fit parameters \['callbacks'\]"):
+        model.fit(seasonal_trend(), callbacks=[])
+
+
 def test_score_is_minus_mase_of_the_next_values():
     y = seasonal_trend()
     model = SeriesForecaster(NaiveForecaster(), n_steps=12, horizon=3).fit(y[:60])

@@ -26,11 +26,16 @@ def make_estimator(name, *, season=None, **params):
 
 def fit(estimator, X, y, report):
     """Fit ``estimator``; a network shows its epochs through ``report(detail)``."""
+    return estimator.fit(X, y, **epoch_params(estimator, report))
+
+
+def epoch_params(estimator, report):
+    """Fit parameters with which a network shows its epochs through ``report``."""
     from .._neural_base import BaseNeuralForecaster
 
     if isinstance(estimator, BaseNeuralForecaster):
-        return estimator.fit(X, y, callbacks=[epoch_callback(report)])
-    return estimator.fit(X, y)
+        return {"callbacks": [epoch_callback(report)]}
+    return {}
 
 
 def check_cells(cells, option, *, choices=""):

@@ -28,7 +28,7 @@ from ._common import (
     progress,
     season_length,
 )
-from ._models import MODELS, NEURAL, check_cells, make_estimator
+from ._models import MODELS, NEURAL, check_cells, epoch_params, make_estimator
 from ._series import Series, format_time, read_series
 
 AUTO_CANDIDATES = ("naive", "seasonal", "linear", "rnn")
@@ -347,18 +347,23 @@ def run(plan, step):
     y = plan.series.data
     summaries, seconds, backtests = {}, {}, {}
     for name in plan.candidates:
-        with step(f"{_label(name, plan)}: backtest, {plan.n_origins} origin(s)"):
+        label = f"{_label(name, plan)}: backtest, {plan.n_origins} origin(s)"
+        with step(label) as report:
             start = time.perf_counter()
             model = _series_forecaster(name, plan, calibration=None)
             backtests[name], summaries[name] = backtest(
-                model, y, n_origins=plan.n_origins
+                model,
+                y,
+                n_origins=plan.n_origins,
+                fit_params=epoch_params(model.forecaster, report),
             )
             seconds[name] = time.perf_counter() - start
     chosen = plan.model
     if chosen == "auto":
         chosen = min(summaries, key=lambda name: summaries[name]["rmse"])
-    with step(f"{_label(chosen, plan)}: refit on the whole series"):
-        model = _series_forecaster(chosen, plan).fit(y)
+    with step(f"{_label(chosen, plan)}: refit on the whole series") as report:
+        model = _series_forecaster(chosen, plan)
+        model.fit(y, **epoch_params(model.forecaster, report))
         forecast = model.predict()
         intervals, notes = _intervals(model, plan.coverages)
     return Result(
