@@ -205,7 +205,7 @@ def test_neural_window_scaling_handles_series_far_from_zero():
         (Seq2SeqForecaster, 100, 10, 40),
     ],
 )
-def test_neural_epochs_auto_makes_about_500_updates(
+def test_neural_epochs_auto_caps_the_passes_of_a_short_series(
     Forecaster, n_windows, batch_size, expected_epochs
 ):
     # A short series gives a few batches per pass: "auto" trains it for more
