@@ -31,10 +31,11 @@ LOSSES = {"mse", "mae", "huber", "log_cosh"}
 # 64 keeps a one-window forecast at a few milliseconds.
 PREDICT_BLOCK = 64
 # epochs="auto": enough passes for about AUTO_MIN_UPDATES optimizer steps,
-# between AUTO_MIN_EPOCHS and AUTO_MAX_EPOCHS. A series of a few hundred
-# values gives a few batches per pass and needs many passes; the seed
-# chapter's 7,000 windows train in AUTO_MIN_EPOCHS.
-AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS, AUTO_MIN_UPDATES = 20, 100, 500
+# between AUTO_MIN_EPOCHS and the class's _auto_max_epochs. A series of a few
+# hundred values gives a few batches per pass and needs more passes, but not
+# so many that the network learns its noise; the seed chapter's 7,000 windows
+# train in AUTO_MIN_EPOCHS.
+AUTO_MIN_EPOCHS, AUTO_MIN_UPDATES = 20, 500
 
 
 class BaseNeuralForecaster(BaseForecaster):
@@ -52,6 +53,9 @@ class BaseNeuralForecaster(BaseForecaster):
     # fit(**fit_params) hides _fit's `callbacks` from scikit-learn's metadata
     # routing; declared here, set_fit_request(callbacks=True) routes it.
     __metadata_request__fit = {"callbacks": None}
+    # Most passes epochs="auto" makes (benchmarks/realdata.py: more passes let
+    # the RNN learn the noise of short series, worse than the last value).
+    _auto_max_epochs = 30
 
     @property
     def _target_feature(self):
@@ -252,7 +256,7 @@ class BaseNeuralForecaster(BaseForecaster):
             return self.epochs
         batches_per_epoch = -(-n_train // self.batch_size)
         wanted = -(-AUTO_MIN_UPDATES // batches_per_epoch)
-        return int(np.clip(wanted, AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS))
+        return int(np.clip(wanted, AUTO_MIN_EPOCHS, self._auto_max_epochs))
 
     def _compile(self, keras, model, n_train, n_epochs):
         optimizer = getattr(keras.optimizers, OPTIMIZERS[self.optimizer])

@@ -27,9 +27,10 @@ class RNNForecaster(BaseNeuralForecaster):
         Fraction of each recurrent layer's inputs dropped while training.
     epochs : int or "auto", default="auto"
         Passes over the training windows. ``"auto"`` makes about 500 optimizer
-        steps, in at least 20 and at most 100 passes: a series of a few hundred
-        values (a few batches per pass) gets 100 passes, the seed chapter's
-        7,000 windows get 20.
+        steps, in at least 20 and at most 30 passes: a series of a few hundred
+        values (a few batches per pass) gets 30 passes (more let the network
+        learn the noise of a short series), the seed chapter's 7,000 windows
+        get 20.
     batch_size : int, default=32
         Windows per gradient step.
     learning_rate : float, default=0.01

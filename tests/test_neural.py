@@ -216,16 +216,28 @@ def test_neural_window_scaling_handles_series_far_from_zero():
 
 
 @pytest.mark.parametrize(
-    ("n_windows", "batch_size", "expected_epochs"),
-    [(100, 10, 50), (40, 32, 100)],
+    ("Forecaster", "n_windows", "batch_size", "expected_epochs"),
+    [
+        (RNNForecaster, 100, 10, 30),
+        (Seq2SeqForecaster, 100, 10, 40),
+    ],
 )
-def test_neural_epochs_auto_makes_about_500_updates(
-    n_windows, batch_size, expected_epochs
+def test_neural_epochs_auto_caps_the_passes_of_a_short_series(
+    Forecaster, n_windows, batch_size, expected_epochs
 ):
     # A short series gives a few batches per pass: "auto" trains it for more
-    # passes (about 500 optimizer steps), at most 100.
+    # passes (about 500 optimizer steps), at least 20, and at most 30 (RNN) or
+    # 40 (seq2seq), past which the networks learned the noise of short real
+    # series (benchmarks/realdata.py).
     from rnnkit import make_windows
 
     X, y = make_windows(np.sin(np.arange(n_windows + 11.0) / 3), n_steps=12)
-    model = RNNForecaster(units=2, batch_size=batch_size, random_state=0)
+    model = Forecaster(units=2, batch_size=batch_size, random_state=0)
     assert len(model.fit(X, y).history_["loss"]) == expected_epochs
+
+
+def test_neural_epochs_auto_aims_at_500_updates_in_20_passes_or_more():
+    # 299 windows in batches of 16 make 19 steps a pass: 27 passes for 500.
+    assert RNNForecaster(batch_size=16)._n_epochs(299) == 27
+    # The seed chapter's 7,000 windows: 219 steps a pass, at least 20 passes.
+    assert Seq2SeqForecaster()._n_epochs(7000) == 20
