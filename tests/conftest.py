@@ -11,7 +11,8 @@ from tests.helpers import grid_search
 # CI runs the suite once per Keras backend, side by side (pytest-xdist's
 # --dist each, one worker per backend). A test marked backend_independent
 # never trains a network nor depends on the backend (baselines, data, argument
-# errors, docs pages without networks), so the first worker alone runs it.
+# errors, docs pages without networks), so one worker alone runs it: their
+# modules are dealt out in turn, so that both workers finish about together.
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     """xdist's controller: tell each worker how the tests are dealt out."""
@@ -20,12 +21,24 @@ def pytest_configure_node(node):
 
 def pytest_collection_modifyitems(config, items):
     worker = getattr(config, "workerinput", {})
-    if worker.get("rnnkit_dist") != "each" or worker["workerid"] == "gw0":
+    if worker.get("rnnkit_dist") != "each":
         return
-    independent = [i for i in items if i.get_closest_marker("backend_independent")]
-    if independent:
-        config.hook.pytest_deselected(items=independent)
-        items[:] = [i for i in items if not i.get_closest_marker("backend_independent")]
+    modules = sorted(
+        {_module(i) for i in items if i.get_closest_marker("backend_independent")}
+    )
+    mine = set(modules[int(worker["workerid"][2:]) :: worker["workercount"]])
+    elsewhere = [
+        i
+        for i in items
+        if i.get_closest_marker("backend_independent") and _module(i) not in mine
+    ]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [i for i in items if i not in set(elsewhere)]
+
+
+def _module(item):
+    return item.nodeid.split("::")[0]
 
 
 @pytest.fixture(autouse=True)
