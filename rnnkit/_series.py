@@ -19,7 +19,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from . import _conformal
-from ._base import BaseForecaster
+from ._base import MAX_DIM, BaseForecaster, _pop_int
 from ._metrics import coverage_label, mase, naive_error
 from ._series_data import (
     check_coverages,
@@ -289,9 +289,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         if not isinstance(self.forecaster, BaseForecaster):
             raise TypeError("only a wrapped rnnkit forecaster has a saved state")
         state, arrays = dict(state), dict(arrays)
-        horizon = _pop_int(state, "horizon_", 1)
-        n_values = _pop_int(state, "n_values_", self.n_steps + horizon)
-        n_exog = _pop_int(state, "n_exog_", 0)
+        horizon = _pop_int(state, "horizon_", 1, MAX_DIM)
+        n_values = _pop_int(state, "n_values_", self.n_steps + horizon, 2**62)
+        n_exog = _pop_int(state, "n_exog_", 0, MAX_DIM)
         scale, name = state.pop("scale_"), state.pop("name_")
         if not isinstance(scale, float) or not scale >= 0:
             raise ValueError("scale_ must be a float, 0 or more")
@@ -422,13 +422,6 @@ def _windows(values, covariates, n_steps, horizon):
         led[: len(led) - horizon] = covariates[horizon:]
         X, Y = make_windows(np.column_stack([values, led]), n_steps, horizon)
     return X, Y.reshape(len(Y), -1)
-
-
-def _pop_int(state, key, low):
-    value = state.pop(key)
-    if type(value) is not int or value < low:
-        raise ValueError(f"{key} must be an int of at least {low}. Got {value!r:.80}")
-    return value
 
 
 def _pop_array(arrays, key, shape):
