@@ -149,9 +149,17 @@ def season_of(freq):
     """The season length of a pandas frequency alias, or None (yearly, unknown)."""
     if freq is None:
         return None
-    with warnings.catch_warnings():  # period aliases (Q-DEC) are old offset aliases
-        warnings.simplefilter("ignore", FutureWarning)
-        offset = pd.tseries.frequencies.to_offset(freq)
+    offset = _offset_of(freq)
     if offset.n != 1:
         return None
     return SEASONS.get(offset.rule_code.split("-")[0])
+
+
+def _offset_of(freq):
+    """The offset of a date or period alias (pandas 3 keeps Q-DEC for periods only)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        return pd.PeriodDtype(freq).freq
