@@ -16,8 +16,9 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 
 from ._metrics import coverage_label, mase, naive_error, smape
+from ._panel import read_panel
 from ._series import SeriesForecaster
-from ._series_data import check_coverages, read_target
+from ._series_data import check_coverages
 from ._sklearn_compat import Interval, validate_params
 
 
@@ -37,11 +38,16 @@ class BacktestResult:
         by the in-sample naive error up to that origin, seasonal when the
         dates have a season), ``smape`` (percent), and with ``coverage``,
         ``coverage_90`` (the share of actual values inside the interval) and
-        ``width_90`` (its mean width) per coverage.
+        ``width_90`` (its mean width) per coverage. For a panel, over every
+        series.
+    per_series : pandas DataFrame or None
+        For a panel, the summary of each series, one row per series id; None
+        for one series.
     """
 
     forecasts: pd.DataFrame
     summary: pd.Series
+    per_series: pd.DataFrame | None = None
 
     def __iter__(self):  # forecasts, summary = backtest(...)
         return iter((self.forecasts, self.summary))
@@ -50,7 +56,7 @@ class BacktestResult:
 @validate_params(
     {
         "forecaster": [SeriesForecaster],
-        "y": ["array-like"],
+        "y": ["array-like", dict],
         "n_origins": [Interval(Integral, 1, None, closed="left")],
         "step": [Interval(Integral, 1, None, closed="left"), None],
         "exog": ["array-like", None],
@@ -79,8 +85,11 @@ def backtest(
         The forecaster to evaluate (unfitted is fine; it is cloned per origin).
         Without ``coverage`` its calibration is switched off, so each origin
         fits once.
-    y : array-like of shape (n_times,), pandas Series or one-column DataFrame
-        The whole series.
+    y : series or panel
+        The whole series: an array of shape (n_times,), a pandas Series or a
+        one-column DataFrame; or many series as ``SeriesForecaster.fit``
+        takes them (long, wide, dict), each cut at the same distance from its
+        own end, one global model fitted per origin.
     n_origins : int, default=5
         How many forecast origins, the last of them ``horizon`` values before
         the end of ``y``.
@@ -123,12 +132,27 @@ def backtest(
     dtype: float64
     """
     coverages = None if coverage is None else check_coverages(coverage)
-    values, axis, _ = read_target(y, forecaster.missing)
+    panel = read_panel(
+        y,
+        missing=forecaster.missing,
+        id_column=forecaster.id_column,
+        time_column=forecaster.time_column,
+        target_column=forecaster.target_column,
+    )
     model = clone(forecaster)
     if coverages is None:
         model.set_params(calibration=None)
     horizon = model._horizon()
     step = horizon if step is None else step
+    if panel.layout != "series":
+        if exog is not None:
+            raise ValueError(
+                "exog is supported for one series; backtest got it with a panel."
+            )
+        return _backtest_panel(
+            model, panel, n_origins, step, coverages, n_jobs, fit_params or {}
+        )
+    values, axis = panel.values[0], panel.axes[0]
     cutoffs = [len(values) - horizon - k * step for k in range(n_origins)][::-1]
     shortest = forecaster.n_steps + horizon
     if cutoffs[0] < shortest:
@@ -155,6 +179,66 @@ def backtest(
     return BacktestResult(
         forecasts, _summary(forecasts, np.concatenate(scales), coverages)
     )
+
+
+def _backtest_panel(model, panel, n_origins, step, coverages, n_jobs, fit_params):
+    """``backtest`` of every series of a panel: each origin fits one global model."""
+    horizon = model._horizon()
+    needed = model.n_steps + horizon + (n_origins - 1) * step + horizon
+    panel = panel.without_short(
+        needed, model.strict, needed=f"{n_origins} origins {step} apart"
+    )
+    lengths = [len(values) for values in panel.values]
+    cutoffs = [[n - horizon - k * step for n in lengths] for k in range(n_origins)]
+    cutoffs = cutoffs[::-1]
+    runs = Parallel(n_jobs=n_jobs)(
+        delayed(_panel_forecast_from)(model, panel, cuts, coverages, fit_params)
+        for cuts in cutoffs
+    )
+    rows, scales = {key: [] for key in panel.ids}, {key: [] for key in panel.ids}
+    for cuts, (forecasts, bounds) in zip(cutoffs, runs, strict=True):
+        for i, key in enumerate(panel.ids):
+            values, index, axis = panel.values[i], panel.indexes[i], panel.axes[i]
+            times = np.arange(len(values)) if index is None else index
+            frame = _rows_of_origin(
+                values,
+                times,
+                cuts[i],
+                horizon,
+                np.asarray(forecasts[key], dtype=np.float64),
+                None if bounds is None else bounds[key].reset_index(drop=True),
+            )
+            frame.insert(0, model.id_column, [key] * len(frame))
+            rows[key].append(frame)
+            season = None if axis is None else axis.season
+            scales[key].append(np.full(horizon, naive_error(values[: cuts[i]], season)))
+    per_series = {
+        key: _summary(pd.concat(rows[key]), np.concatenate(scales[key]), coverages)
+        for key in panel.order
+    }
+    forecasts = pd.concat([f for key in panel.order for f in rows[key]])
+    every_scale = np.concatenate([s for key in panel.order for s in scales[key]])
+    return BacktestResult(
+        forecasts.reset_index(drop=True),
+        _summary(forecasts, every_scale, coverages),
+        pd.DataFrame(per_series).T.rename_axis(model.id_column),
+    )
+
+
+def _panel_forecast_from(model, panel, cuts, coverages, fit_params):
+    """Fit a clone on each series up to its cut; forecasts and bounds by id."""
+    heads = {}
+    for key, values, index, cut in zip(
+        panel.ids, panel.values, panel.indexes, cuts, strict=True
+    ):
+        heads[key] = (
+            values[:cut]
+            if index is None
+            else pd.Series(values[:cut], index=index[:cut])
+        )
+    model = clone(model).fit(heads, **fit_params)
+    bounds = None if coverages is None else model.predict_interval(coverages)
+    return model.predict(), bounds
 
 
 def _forecast_from(model, y, exog, cutoff, horizon, coverages, fit_params):

@@ -8,7 +8,6 @@ series' last window, continues the dates, and calibrates prediction intervals
 on the forecaster's own out-of-sample errors (``_conformal``).
 """
 
-import functools
 from numbers import Integral
 
 import numpy as np
@@ -21,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _conformal
 from ._base import MAX_DIM, BaseForecaster, _pop_int
 from ._metrics import coverage_label, mase, naive_error
+from ._panel import Panel, PooledWindows, normalise, read_panel, write_forecasts
 from ._series_data import (
     check_coverages,
     check_length,
@@ -41,7 +41,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     regressor such as ``Ridge`` — and turns it into a forecaster of a series:
     ``fit`` takes the series, ``predict`` returns its next ``horizon`` values,
     indexed by the dates that follow when the series was pandas, and
-    ``predict_interval`` bounds them.
+    ``predict_interval`` bounds them. Given many series (a panel), it trains
+    one global model on the windows of all of them (docs/panel.md).
 
     Parameters
     ----------
@@ -68,6 +69,12 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         What to do with missing values (NaN) inside ``y``: raise a
         ``ValueError``, or fill them by linear interpolation (values missing at
         either end take the nearest value).
+    id_column, time_column, target_column : str, default="unique_id", "ds", "y"
+        The columns of a long panel: which series a row belongs to, its time
+        (optional) and its value (see ``fit``).
+    strict : bool, default=False
+        In a panel, a series shorter than ``n_steps + horizon`` gives no
+        training window: skip it with a warning (False) or raise (True).
 
     Attributes
     ----------
@@ -75,6 +82,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         The fitted clone of ``forecaster``, trained on every window of ``y``.
     horizon_ : int
         Values forecast by ``predict``.
+    series_ids_ : list
+        The ids of the series fitted and forecast, sorted (a panel's keys,
+        columns or ids); ``[name]`` for one series.
     n_exog_ : int
         Covariate columns given to ``fit`` (0 without ``exog``).
     calibration_errors_ : ndarray of shape (n_origins, horizon) or None
@@ -106,6 +116,10 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         "calibration": [StrOptions({"conformal"}), None],
         "calibration_size": [Interval(Integral, 1, None, closed="left"), None],
         "missing": [StrOptions({"raise", "interpolate"})],
+        "id_column": [str],
+        "time_column": [str],
+        "target_column": [str],
+        "strict": ["boolean"],
     }
 
     def __init__(
@@ -117,6 +131,10 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         calibration="conformal",
         calibration_size=None,
         missing="raise",
+        id_column="unique_id",
+        time_column="ds",
+        target_column="y",
+        strict=False,
     ):
         self.forecaster = forecaster
         self.n_steps = n_steps
@@ -124,22 +142,34 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self.calibration = calibration
         self.calibration_size = calibration_size
         self.missing = missing
+        self.id_column = id_column
+        self.time_column = time_column
+        self.target_column = target_column
+        self.strict = strict
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, y, exog=None, **fit_params):
-        """Fit the forecaster to every window of ``y``.
+        """Fit the forecaster to every window of ``y``, one series or many.
 
         Parameters
         ----------
-        y : array-like of shape (n_times,), pandas Series or one-column DataFrame
-            The series, oldest value first. A pandas index of dates (with a
-            frequency pandas can infer), periods or evenly spaced integers is
-            continued by ``predict``.
+        y : series or panel
+            One series, oldest value first: an array of shape (n_times,), a
+            pandas Series or a one-column DataFrame. A pandas index of dates
+            (with a frequency pandas can infer), periods or evenly spaced
+            integers is continued by ``predict``.
+
+            Or many series, trained as one global model: a long DataFrame with
+            columns ``id_column``, ``time_column`` (optional: positions
+            without it) and ``target_column``; a wide DataFrame, one column per
+            series (each from its first to its last value); or a dict of
+            series. ``predict`` answers in the same layout.
         exog : array-like of shape (n_times, n_covariates), default=None
             Covariates known in advance (calendar, prices, holidays), one row
-            per value of ``y``. Each window sees them ``horizon`` steps ahead,
-            so its last steps carry the covariates of the values it forecasts;
-            ``predict`` then needs them for the next ``horizon`` steps.
+            per value of ``y``, for one series. Each window sees them
+            ``horizon`` steps ahead, so its last steps carry the covariates of
+            the values it forecasts; ``predict`` then needs them for the next
+            ``horizon`` steps.
         **fit_params : dict
             Passed to the wrapped forecaster's ``fit`` (both fits with
             calibration), e.g. ``callbacks=[...]`` for a network's progress.
@@ -149,31 +179,62 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self : SeriesForecaster
             The fitted forecaster.
         """
-        values, self.axis_, self.name_ = read_target(y, self.missing)
+        panel = read_panel(
+            y,
+            missing=self.missing,
+            id_column=self.id_column,
+            time_column=self.time_column,
+            target_column=self.target_column,
+        )
         horizon = self._horizon()
-        covariates = read_exog(exog, len(values), "exog", y_index=index_of(y))
+        covariates = None
+        if panel.layout == "series":
+            covariates = read_exog(exog, len(panel.values[0]), "exog", index_of(y))
+            check_length(len(panel.values[0]), self.n_steps, horizon)
+        else:
+            if exog is not None:
+                raise ValueError(
+                    "exog is supported for one series; got it with a panel of "
+                    f"{len(panel)} series. Fit a SeriesForecaster per series to "
+                    "use covariates."
+                )
+            panel = panel.without_short(self.n_steps + horizon, self.strict)
         self.n_exog_ = 0 if covariates is None else covariates.shape[1]
-        check_length(len(values), self.n_steps, horizon)
-        X, Y = _windows(values, covariates, self.n_steps, horizon)
+        self._layout, self._order = panel.layout, panel.order
+        self.series_ids_, self.name_ = panel.ids, panel.name
+        self._axes = panel.axes
+        self._levels, self._spreads = self._normalisation(panel)
+        normed = [
+            (values - level) / spread
+            for values, level, spread in zip(
+                panel.values, self._levels, self._spreads, strict=True
+            )
+        ]
+        windows = _pooled_windows(normed, covariates, self.n_steps, horizon)
         self.calibration_errors_ = None
         if self.calibration == "conformal":
-            self.calibration_errors_ = _conformal.calibration_errors(
-                functools.partial(self._fit_forecaster, **fit_params),
-                self._predict_windows,
-                X,
-                Y,
-                n_origins=self._calibration_origins(len(X), horizon),
-            )
-        self.forecaster_ = self._fit_forecaster(X, Y, **fit_params)
-        self.horizon_, self.n_values_ = horizon, len(values)
-        self.scale_ = naive_error(values, self._season())
-        self._last_values = values[-self.n_steps :].copy()
+            train_rows, calibration_rows = self._calibration_split(windows, horizon)
+            forecaster = self._fit_forecaster(windows, train_rows, **fit_params)
+            forecast = self._predict_windows(forecaster, windows.X[calibration_rows])
+            self.calibration_errors_ = np.abs(windows.Y[calibration_rows] - forecast)
+        self.forecaster_ = self._fit_forecaster(
+            windows, windows.all_rows(), **fit_params
+        )
+        self.horizon_ = horizon
+        self._n_values = np.array([len(values) for values in panel.values])
+        self._mase_scales = np.array(
+            [
+                naive_error(values, None if axis is None else axis.season)
+                for values, axis in zip(panel.values, panel.axes, strict=True)
+            ]
+        )
+        self._last_values = np.array([v[-self.n_steps :] for v in panel.values])
         lead = max(self.n_steps - horizon, 0)
         self._last_exog = None if covariates is None else covariates[-lead:][:lead]
         return self
 
     def predict(self, exog=None):
-        """Forecast the ``horizon`` values after the end of the series.
+        """Forecast the ``horizon`` values after the end of each series.
 
         Parameters
         ----------
@@ -183,15 +244,20 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
         Returns
         -------
-        forecast : pandas Series or ndarray of shape (horizon,)
-            A Series indexed by the times after the series' end when ``y``
-            was pandas, else an array.
+        forecast : pandas Series, ndarray of shape (horizon,), or a panel
+            For one series, a Series indexed by the times after the series'
+            end when ``y`` was pandas, else an array. For a panel, the layout
+            ``fit`` was given: a long DataFrame (``id_column``,
+            ``time_column``, ``target_column``), a wide DataFrame (one column
+            per series, indexed by time) or a dict of Series.
         """
         check_is_fitted(self)
-        forecast = self._forecast(self._last_window(exog))
-        if self.axis_ is None:
-            return forecast
-        return pd.Series(forecast, index=self._future_index(), name=self.name_)
+        forecasts = self._forecasts(exog)
+        if self._layout != "series":
+            return self._write(dict(zip(self.series_ids_, forecasts, strict=True)))
+        if self._axes[0] is None:
+            return forecasts[0]
+        return pd.Series(forecasts[0], index=self._future_index(0), name=self.name_)
 
     def predict_interval(self, coverage=0.9, exog=None):
         """Bounds around the forecast that hold the actual values ``coverage`` of
@@ -200,7 +266,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         Split conformal: the bound of step ``h`` is the forecast plus or minus
         the ``coverage`` quantile (with the finite-sample correction) of the
         out-of-sample absolute errors at step ``h`` kept by ``fit``. It assumes
-        the end of the series is like what comes next.
+        the end of the series is like what comes next. A panel pools the
+        errors of all its series, each in units of its own one-step change.
 
         Parameters
         ----------
@@ -211,9 +278,12 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
         Returns
         -------
-        intervals : pandas DataFrame of shape (horizon, 2 * n_coverages)
+        intervals : pandas DataFrame of shape (horizon, 2 * n_coverages), or a panel
             Columns ``lower_90``, ``upper_90`` (and so on per coverage), indexed
             like ``predict``'s forecast (positions after the series for arrays).
+            For a panel, in ``fit``'s layout: long (the id and time columns,
+            then the bounds), wide (columns ``(id, "lower_90")``, ...) or a
+            dict of such DataFrames.
         """
         check_is_fitted(self)
         coverages = check_coverages(coverage)
@@ -223,26 +293,37 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 "was fitted with calibration=None; refit it with "
                 'calibration="conformal".'
             )
-        forecast = self._forecast(self._last_window(exog))
-        columns = {}
-        for level in coverages:
-            width = _conformal.half_width(self.calibration_errors_, level)
-            label = coverage_label(level)
-            columns[f"lower_{label}"] = forecast - width
-            columns[f"upper_{label}"] = forecast + width
-        return pd.DataFrame(columns, index=self._future_index())
+        forecasts = self._forecasts(exog)
+        widths = {
+            coverage_label(level): _conformal.half_width(
+                self.calibration_errors_, level
+            )
+            for level in coverages
+        }
+        intervals = {}
+        for i, key in enumerate(self.series_ids_):
+            columns = {}
+            for label, width in widths.items():
+                columns[f"lower_{label}"] = forecasts[i] - width * self._spreads[i]
+                columns[f"upper_{label}"] = forecasts[i] + width * self._spreads[i]
+            intervals[key] = pd.DataFrame(columns, index=self._future_index(i))
+        if self._layout != "series":
+            return self._write(intervals)
+        return intervals[self.series_ids_[0]]
 
     def score(self, y, exog=None):
         """Negative MASE of the forecast against the first ``horizon`` values of ``y``.
 
         Higher is better, as scikit-learn's searches expect. The scale is the
         training series' in-sample naive error (seasonal when its dates have
-        a season), so scores compare across series.
+        a season), so scores compare across series; a panel scores the mean
+        MASE of its series.
 
         Parameters
         ----------
-        y : array-like of shape (n_times,)
-            The values that followed the training series (at least ``horizon``).
+        y : series or panel
+            The values that followed the training series (at least
+            ``horizon`` per series), in the layout ``fit`` was given.
         exog : array-like of shape (horizon, n_covariates), default=None
             As for :meth:`predict`.
 
@@ -252,31 +333,48 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             ``-MASE``.
         """
         check_is_fitted(self)
-        actual, _, _ = read_target(y, "raise", argument="y", continue_index=False)
-        if len(actual) < self.horizon_:
-            raise ValueError(
-                f"y must hold at least horizon={self.horizon_} values to score the "
-                f"forecast. Got {len(actual)}."
+        actuals = self._actuals(y)
+        forecasts = self._forecasts(exog)
+        errors = [
+            mase(actual[: self.horizon_], forecast, scale)
+            for actual, forecast, scale in zip(
+                actuals, forecasts, self._mase_scales, strict=True
             )
-        forecast = self._forecast(self._last_window(exog))
-        return -mase(actual[: self.horizon_], forecast, self.scale_)
+        ]
+        return -float(np.mean(errors))
 
     # --- fitted state: rnnkit.save and load ------------------------------------
 
     def _get_fitted_state(self):
         """``(state, arrays)`` as the window forecasters give them (see ``_base``)."""
         inner_state, inner_arrays = self.forecaster_._get_fitted_state()
+        ids = self.series_ids_
+        if self._layout != "series" and not all(_is_json_id(key) for key in ids):
+            raise TypeError(
+                "only a panel whose series ids are str or int can be saved; "
+                f"got {type(next(k for k in ids if not _is_json_id(k))).__name__}"
+            )
+        position = {key: i for i, key in enumerate(ids)}
         state = {
             "horizon_": int(self.horizon_),
-            "n_values_": int(self.n_values_),
             "n_exog_": int(self.n_exog_),
-            "scale_": float(self.scale_),
+            "layout": self._layout,
             "name_": self.name_,
-            "axis_": None if self.axis_ is None else self.axis_.to_state(),
+            "series_ids_": [k if isinstance(k, str) else int(k) for k in ids]
+            if self._layout != "series"
+            else [None],
+            "order": [position[key] for key in self._order],
+            "axes": [None if a is None else a.to_state() for a in self._axes],
             "forecaster_": inner_state,
         }
         arrays = {f"forecaster__{k}": v for k, v in inner_arrays.items()}
-        arrays["last_values"] = self._last_values
+        arrays |= {
+            "last_values": self._last_values,
+            "levels": self._levels,
+            "spreads": self._spreads,
+            "mase_scales": self._mase_scales,
+            "n_values": self._n_values.astype(np.float64),
+        }
         if self.n_exog_:
             arrays["last_exog"] = self._last_exog
         if self.calibration_errors_ is not None:
@@ -290,15 +388,35 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             raise TypeError("only a wrapped rnnkit forecaster has a saved state")
         state, arrays = dict(state), dict(arrays)
         horizon = _pop_int(state, "horizon_", 1, MAX_DIM)
-        n_values = _pop_int(state, "n_values_", self.n_steps + horizon, 2**62)
         n_exog = _pop_int(state, "n_exog_", 0, MAX_DIM)
-        scale, name = state.pop("scale_"), state.pop("name_")
-        if not isinstance(scale, float) or not scale >= 0:
-            raise ValueError("scale_ must be a float, 0 or more")
+        layout, name = state.pop("layout"), state.pop("name_")
+        ids, order, axes = (
+            state.pop("series_ids_"),
+            state.pop("order"),
+            state.pop("axes"),
+        )
+        if layout not in ("series", "long", "wide", "dict"):
+            raise ValueError("layout must be series, long, wide or dict")
         if name is not None and not isinstance(name, str):
             raise ValueError("name_ must be a str or None")
-        axis = state.pop("axis_")
-        axis = None if axis is None else TimeAxis.from_state(axis)
+        if not (
+            isinstance(ids, list)
+            and ids
+            and (layout == "series") == (ids == [None])
+            and (layout == "series" or all(map(_is_json_id, ids)))
+            and len(set(ids)) == len(ids)
+        ):
+            raise ValueError("series_ids_ must be a list of distinct str or int ids")
+        n_series = len(ids)
+        if not (
+            isinstance(order, list)
+            and all(type(i) is int and 0 <= i < n_series for i in order)
+            and len(set(order)) == len(order) == n_series
+        ):
+            raise ValueError("order must list each series' position once")
+        if not isinstance(axes, list) or len(axes) != n_series:
+            raise ValueError(f"axes must be a list of {n_series} time axes")
+        axes = [None if a is None else TimeAxis.from_state(a) for a in axes]
         forecaster = clone(self.forecaster)
         prefix = "forecaster__"
         inner = {
@@ -312,7 +430,15 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 "the wrapped forecaster's horizon or window length differs"
             )
         lead = max(self.n_steps - horizon, 0)
-        last_values = _pop_array(arrays, "last_values", (self.n_steps,))
+        last_values = _pop_array(arrays, "last_values", (n_series, self.n_steps))
+        levels = _pop_array(arrays, "levels", (n_series,))
+        spreads = _pop_array(arrays, "spreads", (n_series,))
+        mase_scales = _pop_array(arrays, "mase_scales", (n_series,))
+        n_values = _pop_array(arrays, "n_values", (n_series,))
+        if not ((spreads > 0).all() and (mase_scales >= 0).all()):
+            raise ValueError("spreads must be positive and mase_scales 0 or more")
+        if not ((n_values == n_values.round()) & (n_values >= self.n_steps)).all():
+            raise ValueError(f"n_values must be whole numbers, {self.n_steps} or more")
         last_exog = _pop_array(arrays, "last_exog", (lead, n_exog)) if n_exog else None
         errors = None
         if "calibration_errors" in arrays:
@@ -322,9 +448,13 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 f"the fitted state has unexpected values {sorted(state)} and "
                 f"arrays {sorted(arrays)}"
             )
-        self.forecaster_, self.horizon_, self.n_values_ = forecaster, horizon, n_values
-        self.n_exog_, self.scale_, self.name_, self.axis_ = n_exog, scale, name, axis
+        self.forecaster_, self.horizon_, self.n_exog_ = forecaster, horizon, n_exog
+        self._layout, self.name_, self._axes = layout, name, axes
+        self.series_ids_ = [name] if layout == "series" else ids
+        self._order = [self.series_ids_[i] for i in order]
         self._last_values, self._last_exog = last_values, last_exog
+        self._levels, self._spreads, self._mase_scales = levels, spreads, mase_scales
+        self._n_values = n_values.astype(np.int64)
         self.calibration_errors_ = errors
 
     # --- the wrapped forecaster ----------------------------------------------
@@ -334,8 +464,17 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             return int(self.horizon)
         return int(getattr(self.forecaster, "horizon", None) or 1)
 
-    def _fit_forecaster(self, X, Y, **fit_params):
+    def _normalisation(self, panel):
+        """Each series' level and spread; a single series stays as it is."""
+        if panel.layout == "series":
+            return np.zeros(1), np.ones(1)
+        levels, spreads = zip(*map(normalise, panel.values), strict=True)
+        return np.array(levels), np.array(spreads)
+
+    def _fit_forecaster(self, windows, rows, **fit_params):
+        """A fitted clone of the forecaster, trained on the windows ``rows``."""
         forecaster = clone(self.forecaster)
+        X, Y = _take(windows.X, rows), _take(windows.Y, rows)
         Y = Y[:, 0] if Y.shape[1] == 1 else Y
         if not isinstance(forecaster, BaseForecaster):
             X = X.reshape(len(X), -1)
@@ -348,8 +487,36 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             X = X.reshape(len(X), -1)
         return np.asarray(forecaster.predict(X), dtype=np.float64).reshape(len(X), -1)
 
-    def _forecast(self, window):
-        return self._predict_windows(self.forecaster_, window[np.newaxis])[0]
+    def _forecasts(self, exog):
+        """Every series' forecast ``(n_series, horizon)``, in its own units."""
+        forecast = self._predict_windows(self.forecaster_, self._last_windows(exog))
+        return forecast * self._spreads[:, None] + self._levels[:, None]
+
+    def _calibration_split(self, windows, horizon):
+        """Rows that fit the calibration copy, and the later rows it forecasts.
+
+        Per series: its last ``calibration_size`` windows (by default the later
+        half) calibrate; the ``horizon - 1`` windows before them, whose targets
+        straddle the cut, are skipped; the earlier ones fit.
+        """
+        train, calibration = [], []
+        for rows in windows.rows:
+            n_origins = self._calibration_origins(len(rows), horizon)
+            n_train = len(rows) - n_origins - (horizon - 1)
+            if n_train < 1:
+                continue
+            train.append(rows[:n_train])
+            calibration.append(rows[len(rows) - n_origins :])
+        if not train:
+            n_windows = max(len(rows) for rows in windows.rows)
+            raise ValueError(
+                "the series is too short to calibrate intervals: its "
+                f"{n_windows} windows leave none to fit on once the calibration "
+                f"origins and the {horizon - 1} straddling windows are set aside; "
+                "use a longer series, a smaller calibration_size, or "
+                "calibration=None."
+            )
+        return np.concatenate(train), np.concatenate(calibration)
 
     def _calibration_origins(self, n_windows, horizon):
         """Origins that calibrate: calibration_size, or the later half of them.
@@ -360,7 +527,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         """
         if self.calibration_size is not None:
             wanted = self.calibration_size
-            if wanted > n_windows - horizon:
+            if wanted > n_windows - horizon and self._layout == "series":
                 raise ValueError(
                     f"calibration_size={wanted} leaves no window to fit the "
                     f"calibration copy on: y gives {n_windows} windows, and "
@@ -372,16 +539,17 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
     # --- the series' end and what follows it ---------------------------------
 
-    def _last_window(self, exog):
-        """The window that ends with the series: values, and covariates if any."""
+    def _last_windows(self, exog):
+        """The windows that end each series, normalised: values, covariates if any."""
         horizon = self.horizon_
+        normed = (self._last_values - self._levels[:, None]) / self._spreads[:, None]
         if self.n_exog_ == 0:
             if exog is not None:
                 raise ValueError(
                     "exog was given to predict, but fit had none; fit with exog "
                     "to use covariates."
                 )
-            return self._last_values.reshape(-1, 1)
+            return normed[:, :, np.newaxis]
         if exog is None:
             raise ValueError(
                 f"exog is required: fit had {self.n_exog_} covariate column(s), so "
@@ -395,15 +563,75 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 f"{future.shape[1]}."
             )
         covariates = np.concatenate([self._last_exog, future])[-self.n_steps :]
-        return np.column_stack([self._last_values, covariates])
+        return np.column_stack([normed[0], covariates])[np.newaxis]
 
-    def _future_index(self):
-        if self.axis_ is None:
-            return pd.RangeIndex(self.n_values_, self.n_values_ + self.horizon_)
-        return self.axis_.following(self.horizon_)
+    def _future_index(self, i):
+        axis = self._axes[i]
+        if axis is None:
+            n_values = int(self._n_values[i])
+            return pd.RangeIndex(n_values, n_values + self.horizon_)
+        return axis.following(self.horizon_)
 
-    def _season(self):
-        return None if self.axis_ is None else self.axis_.season
+    def _write(self, per_series):
+        indexes = {k: self._future_index(i) for i, k in enumerate(self.series_ids_)}
+        layout = Panel(self._layout, self.series_ids_, [], [], None, self._order)
+        return write_forecasts(
+            layout,
+            per_series,
+            indexes,
+            time_column=self.time_column,
+            id_column=self.id_column,
+            target_column=self.target_column,
+        )
+
+    def _actuals(self, y):
+        """The values ``score`` compares with: per fitted series, in fit's order."""
+        if self._layout == "series":
+            actual, _, _ = read_target(y, "raise", argument="y", continue_index=False)
+            actuals = [actual]
+        else:
+            panel = read_panel(
+                y,
+                missing="raise",
+                id_column=self.id_column,
+                time_column=self.time_column,
+                target_column=self.target_column,
+            )
+            found = dict(zip(panel.ids, panel.values, strict=True))
+            missing = [k for k in self.series_ids_ if k not in found]
+            if missing:
+                raise ValueError(
+                    f"y lacks {len(missing)} fitted series to score, e.g. "
+                    f"{missing[0]!r}; expected the values after each series."
+                )
+            actuals = [found[key] for key in self.series_ids_]
+        for key, actual in zip(self.series_ids_, actuals, strict=True):
+            if len(actual) < self.horizon_:
+                what = "y" if self._layout == "series" else f"y[{key!r}]"
+                raise ValueError(
+                    f"{what} must hold at least horizon={self.horizon_} values to "
+                    f"score the forecast. Got {len(actual)}."
+                )
+        return actuals
+
+
+def _pooled_windows(normed, covariates, n_steps, horizon):
+    """The training windows of every series (views), and their rows per series."""
+    if covariates is None:
+        return PooledWindows.of(normed, n_steps, horizon)
+    X, Y = _windows(normed[0], covariates, n_steps, horizon)
+    return PooledWindows(X, Y, [np.arange(len(X))])
+
+
+def _take(array, rows):
+    """``array[rows]``; a view when the rows are consecutive, as one series' are."""
+    if len(rows) and rows[-1] - rows[0] == len(rows) - 1:
+        return array[rows[0] : rows[-1] + 1]
+    return array[rows]
+
+
+def _is_json_id(key):
+    return isinstance(key, (str, Integral)) and not isinstance(key, bool)
 
 
 def _windows(values, covariates, n_steps, horizon):

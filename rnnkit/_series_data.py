@@ -44,7 +44,9 @@ def read_target(y, missing, argument="y", continue_index=True):
         values = values[:, 0]
     if values.ndim != 1:
         raise ValueError(
-            f"{argument} must be 1-D (n_times,). Got an array of shape {values.shape}."
+            f"{argument} must be 1-D (n_times,). Got an array of shape "
+            f"{values.shape}; for many series, pass a wide DataFrame (one column "
+            "per series) or a dict of series."
         )
     if np.isinf(values).any():
         position = int(np.flatnonzero(np.isinf(values))[0])

@@ -203,7 +203,7 @@ def test_missing_values_raise_or_are_interpolated_without_touching_the_input():
             ),
             "no frequency pandas can infer",
         ),
-        (pd.DataFrame({"a": np.arange(40.0), "b": 1.0}), "one-column DataFrame"),
+        (pd.DataFrame({"a": np.arange(40.0), "b": "x"}), r"y\['b'\] must hold numb"),
         (np.ones((40, 2)), "must be 1-D"),
         (np.r_[np.arange(39.0), np.inf], "infinite value at position 39"),
         (pd.Series(np.arange(40.0), index=[f"t{i}" for i in range(40)]), "index of"),

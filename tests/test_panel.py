@@ -1,0 +1,253 @@
+"""SeriesForecaster on many series: long, wide and dict panels, one global model."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+
+from rnnkit import LinearForecaster, SeriesForecaster, backtest, load, save
+
+# Linear models and scikit-learn regressors only: no network is built.
+pytestmark = pytest.mark.backend_independent
+
+
+def shop(n, start, seed, level=100.0, slope=0.5):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    values = level + slope * t + 8 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, n)
+    return pd.Series(values, index=pd.date_range(start, periods=n, freq="MS"))
+
+
+def shops():
+    """Three series of different lengths and start dates."""
+    return {
+        "north": shop(60, "2015-01-01", seed=1),
+        "south": shop(48, "2016-06-01", seed=2, level=40, slope=-0.2),
+        "east": shop(36, "2018-03-01", seed=3, level=900, slope=3),
+    }
+
+
+def long_of(series, id_column="unique_id", time_column="ds", target_column="y"):
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {id_column: key, time_column: s.index, target_column: s.to_numpy()}
+            )
+            for key, s in series.items()
+        ],
+        ignore_index=True,
+    )
+
+
+def linear(**params):
+    return SeriesForecaster(LinearForecaster(), n_steps=12, horizon=3, **params)
+
+
+def test_long_wide_and_dict_give_the_same_forecasts_in_their_own_layout():
+    series = shops()
+    from_dict = linear().fit(series).predict()
+    from_long = linear().fit(long_of(series)).predict()
+    from_wide = linear().fit(pd.DataFrame(series)).predict()
+
+    assert list(from_dict) == ["north", "south", "east"]
+    assert list(from_long.columns) == ["unique_id", "ds", "y"]
+    assert list(from_wide.columns) == ["north", "south", "east"]
+    for key, forecast in from_dict.items():
+        assert len(forecast) == 3
+        in_long = from_long[from_long["unique_id"] == key].set_index("ds")["y"]
+        np.testing.assert_allclose(in_long.to_numpy(), forecast.to_numpy())
+        np.testing.assert_allclose(
+            from_wide[key].dropna().to_numpy(), forecast.to_numpy()
+        )
+
+
+def test_dates_continue_per_series():
+    forecast = linear().fit(shops()).predict()
+    assert str(forecast["north"].index[0].date()) == "2020-01-01"
+    assert str(forecast["south"].index[0].date()) == "2020-06-01"
+    assert str(forecast["east"].index[-1].date()) == "2021-05-01"
+
+
+def test_column_names_are_parameters():
+    data = long_of(shops(), "shop", "date", "sales")
+    model = linear(id_column="shop", time_column="date", target_column="sales")
+    forecast = model.fit(data).predict()
+    assert list(forecast.columns) == ["shop", "date", "sales"]
+    assert sorted(forecast["shop"].unique()) == ["east", "north", "south"]
+
+
+def test_long_data_without_times_continues_positions():
+    data = long_of(shops()).drop(columns="ds")
+    forecast = linear().fit(data).predict()
+    north = forecast[forecast["unique_id"] == "north"]
+    assert north["ds"].tolist() == [60, 61, 62]
+
+
+def test_forecasts_do_not_depend_on_the_order_of_series_or_rows():
+    series = shops()
+    expected = linear().fit(long_of(series)).predict().set_index(["unique_id", "ds"])
+    shuffled = long_of(dict(reversed(list(series.items())))).sample(
+        frac=1.0, random_state=0
+    )
+    got = linear().fit(shuffled).predict().set_index(["unique_id", "ds"])
+    pd.testing.assert_frame_equal(got.sort_index(), expected.sort_index())
+
+
+def test_each_series_is_scaled_on_its_own():
+    # The same shape at another level and in other units: the same forecast,
+    # in those units, so a big series does not drown a small one.
+    base = shop(48, "2018-01-01", seed=5)
+    model = linear().fit({"units": base, "thousands": 1000 * base + 5})
+    forecast = model.predict()
+    np.testing.assert_allclose(
+        forecast["thousands"].to_numpy(), 1000 * forecast["units"].to_numpy() + 5
+    )
+    bounds = model.predict_interval(0.8)
+    widths = {k: (b["upper_80"] - b["lower_80"]).to_numpy() for k, b in bounds.items()}
+    np.testing.assert_allclose(widths["thousands"], 1000 * widths["units"])
+
+
+def test_a_global_model_learns_from_every_series():
+    # A pattern seen in other series helps one too short to learn it alone.
+    t = np.arange(40)
+    many = {f"s{i}": pd.Series(np.sin(t / 3 + i)) for i in range(8)}
+    model = SeriesForecaster(
+        LinearForecaster(), n_steps=10, horizon=1, calibration=None
+    ).fit(many)
+    for i in range(8):
+        assert model.predict()[f"s{i}"].iloc[0] == pytest.approx(
+            np.sin(40 / 3 + i), abs=1e-6
+        )
+
+
+def test_intervals_come_in_the_panel_layout():
+    series = shops()
+    intervals = linear().fit(long_of(series)).predict_interval([0.8, 0.95])
+    assert list(intervals.columns) == [
+        "unique_id",
+        "ds",
+        "lower_80",
+        "upper_80",
+        "lower_95",
+        "upper_95",
+    ]
+    assert (intervals["lower_95"] <= intervals["lower_80"]).all()
+    wide = linear().fit(pd.DataFrame(series)).predict_interval(0.9)
+    assert ("north", "upper_90") in wide.columns
+
+
+def test_short_series_are_skipped_with_a_warning_naming_them():
+    series = shops() | {"tiny": shop(10, "2020-01-01", seed=9)}
+    with pytest.warns(UserWarning, match="'tiny'.*skipped"):
+        forecast = linear().fit(series).predict()
+    assert "tiny" not in forecast
+    with pytest.raises(ValueError, match="'tiny'"):
+        linear(strict=True).fit(series)
+    with pytest.raises(ValueError, match="no series is long enough"):
+        linear().fit({"tiny": shop(10, "2020-01-01", seed=9), "t2": shop(5, "2020", 1)})
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: pd.concat([d, d.iloc[:1]]), r"repeated \(unique_id, ds\)"),
+        (lambda d: d.assign(unique_id=d["unique_id"].where(d.index > 0)), "ids"),
+        (lambda d: d.assign(y=d["y"].where(d.index != 3)), r"missing value"),
+        (lambda d: d.drop(index=10), "unique_id == 'north'.*no frequency"),
+    ],
+)
+def test_bad_panels_get_a_clear_error(make, message):
+    with pytest.raises(ValueError, match=message):
+        linear().fit(make(long_of(shops())))
+
+
+def test_exog_is_for_one_series():
+    with pytest.raises(ValueError, match="exog is supported for one series"):
+        linear().fit(shops(), exog=np.ones((60, 1)))
+
+
+def test_a_scikit_learn_regressor_learns_a_panel():
+    model = SeriesForecaster(Ridge(), n_steps=12, horizon=3).fit(shops())
+    assert set(model.predict()) == {"north", "south", "east"}
+
+
+def test_score_is_the_mean_mase_over_series():
+    series = shops()
+    train = {k: s.iloc[:-3] for k, s in series.items()}
+    future = {k: s.iloc[-3:] for k, s in series.items()}
+    model = linear().fit(train)
+    score = model.score(future)
+    assert -5 < score < 0
+    with pytest.raises(ValueError, match="lacks 1 fitted series"):
+        model.score({k: v for k, v in future.items() if k != "east"})
+
+
+@pytest.mark.parametrize("layout", ["long", "wide", "dict"])
+def test_save_load_and_pickle_keep_every_series(layout, tmp_path):
+    series = {1: shop(40, "2015-01-01", 1), 2: shop(30, "2017-01-01", 2)}
+    data = {
+        "long": long_of(series),
+        "wide": pd.DataFrame(series),
+        "dict": series,
+    }[layout]
+    model = linear().fit(data)
+    save(model, tmp_path / "panel.rnnkit")
+    for copy in (load(tmp_path / "panel.rnnkit"), pickle.loads(pickle.dumps(model))):
+        expected, got = model.predict(), copy.predict()
+        if layout == "dict":
+            assert list(got) == list(expected)
+            for key in expected:
+                pd.testing.assert_series_equal(got[key], expected[key])
+        else:
+            pd.testing.assert_frame_equal(got, expected)
+        pd.testing.assert_frame_equal(
+            pd.concat(dict(copy.predict_interval(0.9).items()))
+            if layout == "dict"
+            else copy.predict_interval(0.9),
+            pd.concat(dict(model.predict_interval(0.9).items()))
+            if layout == "dict"
+            else model.predict_interval(0.9),
+        )
+
+
+def test_ids_that_json_cannot_keep_are_refused_on_save(tmp_path):
+    series = {(1, "a"): shop(40, "2015-01-01", 1), (2, "b"): shop(30, "2017", 2)}
+    with pytest.raises(TypeError, match="str or int"):
+        save(linear().fit(series), tmp_path / "panel.rnnkit")
+
+
+def test_backtest_of_a_panel_reports_every_series_and_overall():
+    series = shops()
+    result = backtest(linear(), long_of(series), n_origins=2, coverage=0.8)
+    forecasts, summary = result
+    assert list(forecasts.columns[:3]) == ["unique_id", "origin", "step"]
+    assert len(forecasts) == 3 * 2 * 3  # series x origins x steps
+    assert set(result.per_series.index) == {"north", "south", "east"}
+    assert {"mase", "coverage_80", "width_80"} <= set(result.per_series.columns)
+    east = forecasts[forecasts["unique_id"] == "east"]
+    assert east["date"].max() == series["east"].index[-1]
+    np.testing.assert_allclose(
+        east["actual"].to_numpy()[-3:], series["east"].to_numpy()[-3:]
+    )
+    assert summary["mae"] == pytest.approx(
+        np.mean(np.abs(forecasts["forecast"] - forecasts["actual"]))
+    )
+
+
+def test_backtest_of_a_panel_equals_its_origins_fitted_one_by_one():
+    series = shops()
+    forecasts, _ = backtest(linear(calibration=None), series, n_origins=2, step=2)
+    heads = {k: s.iloc[: len(s) - 3 - 2] for k, s in series.items()}
+    first = linear(calibration=None).fit(heads).predict()
+    for key in series:
+        rows = forecasts[forecasts["unique_id"] == key]
+        np.testing.assert_allclose(rows["forecast"].to_numpy()[:3], first[key])
+
+
+def test_backtest_skips_series_too_short_for_its_origins():
+    series = shops() | {"tiny": shop(20, "2020-01-01", seed=9)}
+    with pytest.warns(UserWarning, match="'tiny'"):
+        result = backtest(linear(calibration=None), series, n_origins=2)
+    assert "tiny" not in result.per_series.index
