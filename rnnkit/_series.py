@@ -12,6 +12,7 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import get_tags
@@ -75,11 +76,22 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     strict : bool, default=False
         In a panel, a series shorter than ``n_steps + horizon`` gives no
         training window: skip it with a warning (False) or raise (True).
+    scope : {"global", "local"}, default="global"
+        For a panel: one model trained on the windows of every series
+        (``"global"``), or one model per series (``"local"``, the baseline a
+        global model should beat).
+    n_jobs : int, default=None
+        With ``scope="local"``, how many series are fitted in parallel
+        (joblib: -1 for every core; a Dask cluster inside
+        ``joblib.parallel_config(backend="dask")``).
 
     Attributes
     ----------
     forecaster_ : estimator
-        The fitted clone of ``forecaster``, trained on every window of ``y``.
+        The fitted clone of ``forecaster``, trained on every window of ``y``
+        (not set with ``scope="local"``).
+    forecasters_ : dict
+        With ``scope="local"`` and a panel, each series' fitted clone, by id.
     horizon_ : int
         Values forecast by ``predict``.
     series_ids_ : list
@@ -87,9 +99,11 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         columns or ids); ``[name]`` for one series.
     n_exog_ : int
         Covariate columns given to ``fit`` (0 without ``exog``).
-    calibration_errors_ : ndarray of shape (n_origins, horizon) or None
+    calibration_errors_ : ndarray of shape (n_origins, horizon), dict or None
         Absolute out-of-sample errors per forecast origin and step ahead that
-        calibrate ``predict_interval``; None with ``calibration=None``.
+        calibrate ``predict_interval`` (for a panel, in each series' scale;
+        with ``scope="local"``, a dict of them by id); None with
+        ``calibration=None``.
 
     Examples
     --------
@@ -120,6 +134,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         "time_column": [str],
         "target_column": [str],
         "strict": ["boolean"],
+        "scope": [StrOptions({"global", "local"})],
+        "n_jobs": [Integral, None],
     }
 
     def __init__(
@@ -135,6 +151,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         time_column="ds",
         target_column="y",
         strict=False,
+        scope="global",
+        n_jobs=None,
     ):
         self.forecaster = forecaster
         self.n_steps = n_steps
@@ -146,6 +164,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self.time_column = time_column
         self.target_column = target_column
         self.strict = strict
+        self.scope = scope
+        self.n_jobs = n_jobs
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, y, exog=None, **fit_params):
@@ -210,16 +230,17 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 panel.values, self._levels, self._spreads, strict=True
             )
         ]
-        windows = _pooled_windows(normed, covariates, self.n_steps, horizon)
-        self.calibration_errors_ = None
-        if self.calibration == "conformal":
-            train_rows, calibration_rows = self._calibration_split(windows, horizon)
-            forecaster = self._fit_forecaster(windows, train_rows, **fit_params)
-            forecast = self._predict_windows(forecaster, windows.X[calibration_rows])
-            self.calibration_errors_ = np.abs(windows.Y[calibration_rows] - forecast)
-        self.forecaster_ = self._fit_forecaster(
-            windows, windows.all_rows(), **fit_params
-        )
+        self._scope = "global" if panel.layout == "series" else self.scope
+        if self._scope == "local":
+            fits = Parallel(n_jobs=self.n_jobs)(
+                delayed(self._fit_windows)([values], None, horizon, fit_params)
+                for values in normed
+            )
+        else:
+            fits = [self._fit_windows(normed, covariates, horizon, fit_params)]
+        self._fitted = [forecaster for forecaster, _ in fits]
+        self._errors = None if self.calibration is None else [e for _, e in fits]
+        self._publish_fits()
         self.horizon_ = horizon
         self._n_values = np.array([len(values) for values in panel.values])
         self._mase_scales = np.array(
@@ -287,7 +308,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         coverages = check_coverages(coverage)
-        if self.calibration_errors_ is None:
+        if self._errors is None:
             raise ValueError(
                 "predict_interval needs calibration errors, but this forecaster "
                 "was fitted with calibration=None; refit it with "
@@ -295,17 +316,14 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             )
         forecasts = self._forecasts(exog)
         widths = {
-            coverage_label(level): _conformal.half_width(
-                self.calibration_errors_, level
-            )
-            for level in coverages
+            coverage_label(level): self._half_widths(level) for level in coverages
         }
         intervals = {}
         for i, key in enumerate(self.series_ids_):
             columns = {}
             for label, width in widths.items():
-                columns[f"lower_{label}"] = forecasts[i] - width * self._spreads[i]
-                columns[f"upper_{label}"] = forecasts[i] + width * self._spreads[i]
+                columns[f"lower_{label}"] = forecasts[i] - width[i]
+                columns[f"upper_{label}"] = forecasts[i] + width[i]
             intervals[key] = pd.DataFrame(columns, index=self._future_index(i))
         if self._layout != "series":
             return self._write(intervals)
@@ -347,7 +365,6 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
     def _get_fitted_state(self):
         """``(state, arrays)`` as the window forecasters give them (see ``_base``)."""
-        inner_state, inner_arrays = self.forecaster_._get_fitted_state()
         ids = self.series_ids_
         if self._layout != "series" and not all(_is_json_id(key) for key in ids):
             raise TypeError(
@@ -365,9 +382,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             else [None],
             "order": [position[key] for key in self._order],
             "axes": [None if a is None else a.to_state() for a in self._axes],
-            "forecaster_": inner_state,
+            "scope": self._scope,
+            "forecasters": [],
         }
-        arrays = {f"forecaster__{k}": v for k, v in inner_arrays.items()}
+        arrays = {}
+        for i, forecaster in enumerate(self._fitted):
+            inner_state, inner_arrays = forecaster._get_fitted_state()
+            state["forecasters"].append(inner_state)
+            arrays |= {f"forecaster{i}__{k}": v for k, v in inner_arrays.items()}
+            if self._errors is not None:
+                arrays[f"calibration_errors{i}"] = self._errors[i]
         arrays |= {
             "last_values": self._last_values,
             "levels": self._levels,
@@ -377,8 +401,6 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         }
         if self.n_exog_:
             arrays["last_exog"] = self._last_exog
-        if self.calibration_errors_ is not None:
-            arrays["calibration_errors"] = self.calibration_errors_
         return state, arrays
 
     def _set_fitted_state(self, state, arrays):
@@ -417,18 +439,22 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         if not isinstance(axes, list) or len(axes) != n_series:
             raise ValueError(f"axes must be a list of {n_series} time axes")
         axes = [None if a is None else TimeAxis.from_state(a) for a in axes]
-        forecaster = clone(self.forecaster)
-        prefix = "forecaster__"
-        inner = {
-            k[len(prefix) :]: arrays.pop(k)
-            for k in list(arrays)
-            if k.startswith(prefix)
-        }
-        forecaster._set_fitted_state(state.pop("forecaster_"), inner)
-        if (forecaster.horizon_, forecaster.n_features_in_) != (horizon, self.n_steps):
-            raise ValueError(
-                "the wrapped forecaster's horizon or window length differs"
-            )
+        scope, inner_states = state.pop("scope"), state.pop("forecasters")
+        n_fitted = {"global": 1, "local": n_series}.get(scope)
+        if n_fitted is None or (scope == "local" and layout == "series"):
+            raise ValueError("scope must be global, or local for a panel")
+        if not isinstance(inner_states, list) or len(inner_states) != n_fitted:
+            raise ValueError(f"forecasters must list {n_fitted} fitted states")
+        fitted = [
+            self._fitted_from_state(inner, arrays, f"forecaster{i}__", horizon)
+            for i, inner in enumerate(inner_states)
+        ]
+        errors = None
+        if "calibration_errors0" in arrays:
+            errors = [
+                _pop_array(arrays, f"calibration_errors{i}", (None, horizon))
+                for i in range(n_fitted)
+            ]
         lead = max(self.n_steps - horizon, 0)
         last_values = _pop_array(arrays, "last_values", (n_series, self.n_steps))
         levels = _pop_array(arrays, "levels", (n_series,))
@@ -440,22 +466,35 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         if not ((n_values == n_values.round()) & (n_values >= self.n_steps)).all():
             raise ValueError(f"n_values must be whole numbers, {self.n_steps} or more")
         last_exog = _pop_array(arrays, "last_exog", (lead, n_exog)) if n_exog else None
-        errors = None
-        if "calibration_errors" in arrays:
-            errors = _pop_array(arrays, "calibration_errors", (None, horizon))
         if state or arrays:
             raise ValueError(
                 f"the fitted state has unexpected values {sorted(state)} and "
                 f"arrays {sorted(arrays)}"
             )
-        self.forecaster_, self.horizon_, self.n_exog_ = forecaster, horizon, n_exog
+        self.horizon_, self.n_exog_, self._scope = horizon, n_exog, scope
         self._layout, self.name_, self._axes = layout, name, axes
         self.series_ids_ = [name] if layout == "series" else ids
         self._order = [self.series_ids_[i] for i in order]
         self._last_values, self._last_exog = last_values, last_exog
         self._levels, self._spreads, self._mase_scales = levels, spreads, mase_scales
         self._n_values = n_values.astype(np.int64)
-        self.calibration_errors_ = errors
+        self._fitted, self._errors = fitted, errors
+        self._publish_fits()
+
+    def _fitted_from_state(self, state, arrays, prefix, horizon):
+        """A fitted clone of the forecaster from its state and ``prefix``ed arrays."""
+        forecaster = clone(self.forecaster)
+        inner = {
+            k[len(prefix) :]: arrays.pop(k)
+            for k in list(arrays)
+            if k.startswith(prefix)
+        }
+        forecaster._set_fitted_state(state, inner)
+        if (forecaster.horizon_, forecaster.n_features_in_) != (horizon, self.n_steps):
+            raise ValueError(
+                "the wrapped forecaster's horizon or window length differs"
+            )
+        return forecaster
 
     # --- the wrapped forecaster ----------------------------------------------
 
@@ -463,6 +502,32 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         if self.horizon is not None:
             return int(self.horizon)
         return int(getattr(self.forecaster, "horizon", None) or 1)
+
+    def _publish_fits(self):
+        """``forecaster_`` and ``calibration_errors_`` (global), or one per series."""
+        errors = self._errors
+        if self._scope == "global":
+            self.forecaster_ = self._fitted[0]
+            self.calibration_errors_ = None if errors is None else errors[0]
+        else:
+            self.forecasters_ = dict(zip(self.series_ids_, self._fitted, strict=True))
+            self.calibration_errors_ = (
+                None
+                if errors is None
+                else dict(zip(self.series_ids_, errors, strict=True))
+            )
+
+    def _fit_windows(self, normed, covariates, horizon, fit_params):
+        """One forecaster fitted on the windows of ``normed`` series, and its
+        calibration errors (None without calibration)."""
+        windows = _pooled_windows(normed, covariates, self.n_steps, horizon)
+        errors = None
+        if self.calibration == "conformal":
+            train_rows, calibration_rows = self._calibration_split(windows, horizon)
+            forecaster = self._fit_forecaster(windows, train_rows, **fit_params)
+            forecast = self._predict_windows(forecaster, windows.X[calibration_rows])
+            errors = np.abs(windows.Y[calibration_rows] - forecast)
+        return self._fit_forecaster(windows, windows.all_rows(), **fit_params), errors
 
     def _normalisation(self, panel):
         """Each series' level and spread; a single series stays as it is."""
@@ -489,8 +554,22 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
     def _forecasts(self, exog):
         """Every series' forecast ``(n_series, horizon)``, in its own units."""
-        forecast = self._predict_windows(self.forecaster_, self._last_windows(exog))
+        windows = self._last_windows(exog)
+        if self._scope == "global":
+            forecast = self._predict_windows(self._fitted[0], windows)
+        else:
+            forecast = np.concatenate(
+                [
+                    self._predict_windows(forecaster, windows[i : i + 1])
+                    for i, forecaster in enumerate(self._fitted)
+                ]
+            )
         return forecast * self._spreads[:, None] + self._levels[:, None]
+
+    def _half_widths(self, coverage):
+        """The interval's half width ``(n_series, horizon)``, in each series' units."""
+        widths = [_conformal.half_width(errors, coverage) for errors in self._errors]
+        return np.array(widths) * self._spreads[:, None]
 
     def _calibration_split(self, windows, horizon):
         """Rows that fit the calibration copy, and the later rows it forecasts.

@@ -44,3 +44,27 @@ def test_dask_backtest_equals_serial(on_dask):
         distributed_run = backtest(model, y, n_origins=4, coverage=0.9, n_jobs=-1)
     pd.testing.assert_frame_equal(distributed_run.forecasts, serial.forecasts)
     pd.testing.assert_series_equal(distributed_run.summary, serial.summary)
+
+
+@pytest.mark.backend_independent
+def test_dask_panel_backtest_and_local_models_equal_serial(on_dask):
+    t = np.arange(120)
+    panel = {
+        f"sensor{i}": pd.Series(
+            10 * i + np.sin(t / (3 + i)) + t / (20 + i),
+            index=pd.date_range("2000-01-01", periods=120, freq="D"),
+        )
+        for i in range(4)
+    }
+    local = SeriesForecaster(LinearForecaster(), n_steps=14, horizon=7, scope="local")
+    serial_fit = local.fit(panel).predict()
+    serial = backtest(local.set_params(scope="global"), panel, n_origins=3)
+    with on_dask():
+        dask_fit = local.set_params(scope="local", n_jobs=-1).fit(panel).predict()
+        distributed_run = backtest(
+            local.set_params(scope="global"), panel, n_origins=3, n_jobs=-1
+        )
+    for key in panel:
+        pd.testing.assert_series_equal(dask_fit[key], serial_fit[key])
+    pd.testing.assert_frame_equal(distributed_run.forecasts, serial.forecasts)
+    pd.testing.assert_frame_equal(distributed_run.per_series, serial.per_series)

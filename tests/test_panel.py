@@ -251,3 +251,33 @@ def test_backtest_skips_series_too_short_for_its_origins():
     with pytest.warns(UserWarning, match="'tiny'"):
         result = backtest(linear(calibration=None), series, n_origins=2)
     assert "tiny" not in result.per_series.index
+
+
+def test_local_scope_fits_one_model_per_series():
+    series = shops()
+    local = linear(scope="local").fit(series)
+    assert set(local.forecasters_) == set(series)
+    assert not hasattr(local, "forecaster_")
+    for key, one in series.items():
+        alone = linear().fit(one)
+        np.testing.assert_allclose(local.predict()[key], alone.predict(), rtol=1e-9)
+        np.testing.assert_allclose(
+            local.predict_interval(0.9)[key].to_numpy(),
+            alone.predict_interval(0.9).to_numpy(),
+            rtol=1e-9,
+        )
+
+
+def test_local_scope_in_parallel_equals_serial(tmp_path):
+    series = shops()
+    serial = linear(scope="local").fit(series)
+    parallel = linear(scope="local", n_jobs=2).fit(series)
+    for key in series:
+        pd.testing.assert_series_equal(parallel.predict()[key], serial.predict()[key])
+    save(parallel, tmp_path / "local.rnnkit")
+    loaded = load(tmp_path / "local.rnnkit")
+    for key in series:
+        pd.testing.assert_series_equal(loaded.predict()[key], serial.predict()[key])
+        pd.testing.assert_frame_equal(
+            loaded.predict_interval(0.8)[key], serial.predict_interval(0.8)[key]
+        )
