@@ -140,12 +140,23 @@ def _split_long(frame, id_column, time_column, target_column):
                 f"pairs, e.g. ({row[id_column]!r}, {row[time_column]!r}); expected "
                 "one row per series and time."
             )
+    else:  # the rows' order is each series' time order
+        frame = frame.sort_values(id_column, kind="stable")
+    # One sort, then slices of the columns' arrays: a groupby builds a frame
+    # per series, seconds for ten thousand of them.
+    ids = frame[id_column].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else []
+    ends = np.r_[starts[1:], len(ids)].astype(int) if len(ids) else []
+    times = pd.Index(frame[time_column]) if has_time else None
+    if times is not None and pd.api.types.is_string_dtype(times):
+        times = pd.DatetimeIndex(times)
+    targets = frame[target_column].to_numpy()
     series = {}
-    for key, rows in frame.groupby(id_column, sort=False):
-        index = pd.Index(rows[time_column]) if has_time else pd.RangeIndex(len(rows))
-        if has_time and pd.api.types.is_string_dtype(index):
-            index = pd.DatetimeIndex(index)
-        values = pd.Series(rows[target_column].to_numpy(), index=index)
+    for start, end in zip(starts, ends, strict=True):
+        key = ids[start]
+        key = key.item() if isinstance(key, np.generic) else key
+        index = times[start:end] if has_time else pd.RangeIndex(end - start)
+        values = pd.Series(targets[start:end], index=index)
         series[key] = (values, f"y[{id_column} == {key!r}]")
     return series
 
@@ -207,29 +218,51 @@ def normalise(values):
     return level, spread
 
 
-def write_forecasts(panel, forecasts, indexes, time_column, id_column, target_column):
-    """Per-series forecasts ``{id: DataFrame or Series}`` in the panel's layout.
+def write_forecasts(layout, order, columns, indexes, *, id_column, time_column):
+    """Forecasts of every series in the panel's ``layout``, series in ``order``.
 
-    ``forecasts`` maps each id to a DataFrame (columns such as ``lower_90``) or
-    a 1-D array; ``indexes`` maps each id to the times that follow its series.
+    ``columns`` maps a column name (the target's, or ``lower_90``...) to an
+    array ``(n_series, horizon)`` whose rows follow ``order``; ``indexes``
+    lists the times that follow each series. One column gives Series (dict),
+    a DataFrame of series (wide) or one value column (long); several give
+    DataFrames, ``(id, column)`` columns, or one column each.
     """
-    ids = panel.order
-    if panel.layout == "dict":
-        return {key: _as_pandas(forecasts[key], indexes[key]) for key in ids}
-    if panel.layout == "wide":
-        parts = {key: _as_pandas(forecasts[key], indexes[key]) for key in ids}
-        return pd.concat(parts, axis=1)
-    frames = []
-    for key in ids:
-        part = _as_pandas(forecasts[key], indexes[key])
-        part = part.to_frame(target_column) if isinstance(part, pd.Series) else part
-        part = part.rename_axis(time_column).reset_index()
-        part.insert(0, id_column, [key] * len(part))
-        frames.append(part)
-    return pd.concat(frames, ignore_index=True)
+    names = list(columns)
+    single = len(names) == 1
+    if layout == "dict":
+        return {
+            key: pd.Series(columns[names[0]][i], index=indexes[i])
+            if single
+            else pd.DataFrame({n: columns[n][i] for n in names}, index=indexes[i])
+            for i, key in enumerate(order)
+        }
+    if layout == "wide":
+        return _wide(order, columns, indexes, single)
+    times = indexes[0].append(indexes[1:]) if len(indexes) > 1 else indexes[0]
+    frame = {
+        id_column: pd.Index(order).repeat(len(indexes[0])),
+        time_column: times,
+    }
+    frame |= {name: values.ravel() for name, values in columns.items()}
+    return pd.DataFrame(frame)
 
 
-def _as_pandas(forecast, index):
-    if isinstance(forecast, pd.DataFrame):
-        return forecast.set_axis(index)
-    return pd.Series(forecast, index=index)
+def _wide(order, columns, indexes, single):
+    """One column per series (per series and name for several names)."""
+    names = list(columns)
+    if all(index.equals(indexes[0]) for index in indexes[1:]):
+        data = np.stack([columns[name] for name in names], axis=-1)
+        labels = (
+            pd.Index(order) if single else pd.MultiIndex.from_product([order, names])
+        )
+        return pd.DataFrame(
+            data.transpose(1, 0, 2).reshape(len(indexes[0]), -1),
+            index=indexes[0],
+            columns=labels,
+        )
+    parts = {
+        key: pd.DataFrame({n: columns[n][i] for n in names}, index=indexes[i])
+        for i, key in enumerate(order)
+    }
+    wide = pd.concat(parts, axis=1)
+    return wide.droplevel(1, axis=1) if single else wide

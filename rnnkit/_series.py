@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _conformal
 from ._base import MAX_DIM, BaseForecaster, _pop_int
 from ._metrics import coverage_label, mase, naive_error
-from ._panel import Panel, PooledWindows, normalise, read_panel, write_forecasts
+from ._panel import PooledWindows, normalise, read_panel, write_forecasts
 from ._series_data import (
     check_coverages,
     check_length,
@@ -275,7 +275,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self)
         forecasts = self._forecasts(exog)
         if self._layout != "series":
-            return self._write(dict(zip(self.series_ids_, forecasts, strict=True)))
+            return self._write({self.target_column: forecasts})
         if self._axes[0] is None:
             return forecasts[0]
         return pd.Series(forecasts[0], index=self._future_index(0), name=self.name_)
@@ -315,19 +315,17 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 'calibration="conformal".'
             )
         forecasts = self._forecasts(exog)
-        widths = {
-            coverage_label(level): self._half_widths(level) for level in coverages
-        }
-        intervals = {}
-        for i, key in enumerate(self.series_ids_):
-            columns = {}
-            for label, width in widths.items():
-                columns[f"lower_{label}"] = forecasts[i] - width[i]
-                columns[f"upper_{label}"] = forecasts[i] + width[i]
-            intervals[key] = pd.DataFrame(columns, index=self._future_index(i))
+        columns = {}
+        for level in coverages:
+            width, label = self._half_widths(level), coverage_label(level)
+            columns[f"lower_{label}"] = forecasts - width
+            columns[f"upper_{label}"] = forecasts + width
         if self._layout != "series":
-            return self._write(intervals)
-        return intervals[self.series_ids_[0]]
+            return self._write(columns)
+        return pd.DataFrame(
+            {name: bounds[0] for name, bounds in columns.items()},
+            index=self._future_index(0),
+        )
 
     def score(self, y, exog=None):
         """Negative MASE of the forecast against the first ``horizon`` values of ``y``.
@@ -651,16 +649,17 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             return pd.RangeIndex(n_values, n_values + self.horizon_)
         return axis.following(self.horizon_)
 
-    def _write(self, per_series):
-        indexes = {k: self._future_index(i) for i, k in enumerate(self.series_ids_)}
-        layout = Panel(self._layout, self.series_ids_, [], [], None, self._order)
+    def _write(self, columns):
+        """``columns`` of ``(n_series, horizon)`` arrays in the layout of ``fit``."""
+        position = {key: i for i, key in enumerate(self.series_ids_)}
+        rows = [position[key] for key in self._order]
         return write_forecasts(
-            layout,
-            per_series,
-            indexes,
-            time_column=self.time_column,
+            self._layout,
+            self._order,
+            {name: values[rows] for name, values in columns.items()},
+            [self._future_index(i) for i in rows],
             id_column=self.id_column,
-            target_column=self.target_column,
+            time_column=self.time_column,
         )
 
     def _actuals(self, y):

@@ -5,6 +5,7 @@ last value and step) to name the times after the series ends, and to save and
 load that as JSON. A NumPy input has no axis: forecasts come back as arrays.
 """
 
+import functools
 import warnings
 from dataclasses import asdict, dataclass
 
@@ -78,7 +79,14 @@ class TimeAxis:
         )
 
     def following(self, n):
-        """The ``n`` index values after the last one, as a pandas Index."""
+        """The ``n`` index values after the last one, as a pandas Index.
+
+        Cached: the series of a panel usually end together, and an Index is
+        immutable, so they share one.
+        """
+        return _following(self, n)
+
+    def _following(self, n):
         if self.kind == "datetime":
             last = pd.Timestamp(self.last)
             index = pd.date_range(last, periods=n + 1, freq=self.freq)[1:]
@@ -118,6 +126,11 @@ class TimeAxis:
         except (TypeError, ValueError, OverflowError) as error:
             raise ValueError(f"the time axis does not continue: {error}") from None
         return axis
+
+
+@functools.lru_cache(maxsize=256)
+def _following(axis, n):
+    return axis._following(n)
 
 
 def _freq_of_whole(times):

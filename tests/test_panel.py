@@ -281,3 +281,32 @@ def test_local_scope_in_parallel_equals_serial(tmp_path):
         pd.testing.assert_frame_equal(
             loaded.predict_interval(0.8)[key], serial.predict_interval(0.8)[key]
         )
+
+
+def test_rows_of_series_may_interleave_when_order_is_time():
+    data = long_of(shops()).drop(columns="ds")
+    interleaved = data.iloc[
+        np.argsort(data.groupby("unique_id").cumcount(), kind="stable")
+    ]
+    pd.testing.assert_frame_equal(
+        linear().fit(interleaved).predict(), linear().fit(data).predict()
+    )
+
+
+def test_series_that_end_together_share_the_wide_index():
+    base = shop(48, "2018-01-01", seed=5)
+    wide = pd.DataFrame({"a": base, "b": 2 * base, "c": base + 10})
+    model = linear().fit(wide)
+    forecast, intervals = model.predict(), model.predict_interval([0.8, 0.9])
+    assert list(forecast.columns) == ["a", "b", "c"]
+    assert forecast.index.equals(pd.date_range("2022-01-01", periods=3, freq="MS"))
+    np.testing.assert_allclose(forecast["b"], 2 * forecast["a"])
+    assert intervals.columns.tolist()[:3] == [
+        ("a", "lower_80"),
+        ("a", "upper_80"),
+        ("a", "lower_90"),
+    ]
+    np.testing.assert_allclose(
+        intervals[("c", "upper_90")] - intervals[("c", "lower_90")],
+        intervals[("a", "upper_90")] - intervals[("a", "lower_90")],
+    )
