@@ -35,6 +35,10 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
     # The feature of X whose continuation y must be (docs/data.md), for the
     # forecasters that rely on it; None for those that do not.
     _target_feature = None
+    # fit(**fit_params) hides _fit's `sample_weight` from scikit-learn's
+    # metadata routing; declared here, set_fit_request(sample_weight=True)
+    # routes it (every forecaster's _fit takes it).
+    __metadata_request__fit = {"sample_weight": None}
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
@@ -52,9 +56,19 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
             after each window.
         **fit_params : dict
             Options for this fit only, not parameters (``clone`` and
-            ``get_params`` do not see them). The neural forecasters take
-            ``callbacks``, a list of ``keras.callbacks.Callback`` run after
-            rnnkit's own (a progress bar, logging); the others take none.
+            ``get_params`` do not see them). Every forecaster takes
+            ``sample_weight``, array-like of shape (n_windows,), default=None:
+            non-negative, finite weights of the windows, relative to each
+            other (multiplying them all by a constant changes nothing). A
+            window of weight 0 is left out of the fit altogether (never
+            trained on nor counted in the scaling), so it may hold anything
+            finite, such as a window that straddles two series glued
+            together; None weighs every window alike. The neural forecasters
+            weight each window's loss by it; ``LinearForecaster`` fits
+            weighted least squares; ``NaiveForecaster``, which learns nothing
+            from the windows, accepts and ignores it. The neural forecasters
+            also take ``callbacks``, a list of ``keras.callbacks.Callback`` run
+            after rnnkit's own (a progress bar, logging).
 
         Returns
         -------
@@ -72,13 +86,17 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
             dtype=self._input_dtype,
         )
         _check_window_ndim(windows)
+        weights = fit_params.get("sample_weight")
+        if weights is not None:
+            weights = _check_window_weights(weights, len(windows))
+            fit_params["sample_weight"] = weights
         self._y_ndim = targets.ndim
         self._window_shape = windows.shape[1:]
         Y = targets.reshape(len(targets), -1)
         self.horizon_ = Y.shape[1]
         if self._target_feature is not None:
             _warn_if_y_does_not_continue_X(
-                self, _as_3d(windows), Y, self._target_feature
+                self, _as_3d(windows), Y, self._target_feature, weights
             )
         self._fit(_as_3d(windows), Y, **fit_params)
         return self
@@ -217,6 +235,34 @@ def _check_fit_params(estimator, fit_params):
         )
 
 
+def _check_window_weights(sample_weight, n_windows):
+    """``sample_weight`` as float64, one non-negative finite weight per window."""
+    shape = np.shape(sample_weight)
+    if shape != (n_windows,):
+        raise ValueError(
+            f"sample_weight must hold one weight per window: shape ({n_windows},) "
+            f"for these {n_windows} windows. Got shape {shape} instead."
+        )
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        weights = None
+    if weights is None or not np.all(np.isfinite(weights) & (weights >= 0)):
+        bad = weights is None or ~(np.isfinite(weights) & (weights >= 0))
+        first = 0 if weights is None else int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            "sample_weight must be non-negative finite numbers (0 leaves a window "
+            f"out of the fit). Got {np.asarray(sample_weight)[first]!r} for "
+            f"window {first} instead."
+        )
+    if not weights.any():
+        raise ValueError(
+            "sample_weight must give at least one window a positive weight; "
+            "windows of weight 0 are left out of the fit. Got only zeros instead."
+        )
+    return weights
+
+
 def _check_window_ndim(X):
     if X.ndim not in (2, 3):
         raise ValueError(
@@ -232,16 +278,21 @@ CONTINUITY_FACTOR = 10
 _CONTINUITY_SAMPLE = 1_000  # windows looked at, evenly spaced: the check is cheap
 
 
-def _warn_if_y_does_not_continue_X(estimator, X, Y, feature):
+def _warn_if_y_does_not_continue_X(estimator, X, Y, feature, weights=None):
     """Warn when ``y`` is plainly not the continuation of feature ``feature`` of X.
 
     The usual cause is ``make_pipeline(StandardScaler(), forecaster)``: the
     pipeline scales the windows but not ``y``. Then the step from a window's
     last value to ``y``'s first is far larger than the steps within windows.
+    Only windows of positive weight are looked at (the others may straddle
+    two series).
     """
     if X.shape[1] < 2 or feature >= X.shape[2]:
         return
-    rows = np.unique(np.linspace(0, len(X) - 1, _CONTINUITY_SAMPLE).astype(int))
+    kept = None if weights is None else np.flatnonzero(weights)
+    n = len(X) if kept is None else len(kept)
+    rows = np.unique(np.linspace(0, n - 1, _CONTINUITY_SAMPLE).astype(int))
+    rows = rows if kept is None else kept[rows]
     series = X[rows, :, feature].astype(np.float64)
     jump = _rms(Y[rows, 0] - series[:, -1])
     step = _rms(np.diff(series, axis=1))

@@ -52,12 +52,17 @@ class LinearForecaster(BaseForecaster):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
 
-    def _fit(self, X, Y):
+    def _fit(self, X, Y, *, sample_weight=None):
         if self.alpha == 0:
             regressor = LinearRegression(fit_intercept=self.fit_intercept)
         else:
             regressor = Ridge(alpha=self.alpha, fit_intercept=self.fit_intercept)
-        regressor.fit(X.reshape(len(X), -1), Y)
+        if sample_weight is not None:
+            # Weighted least squares on the windows of positive weight only:
+            # the others may hold anything, and are never copied.
+            rows = np.flatnonzero(sample_weight)
+            X, Y, sample_weight = X[rows], Y[rows], sample_weight[rows]
+        regressor.fit(X.reshape(len(X), -1), Y, sample_weight=sample_weight)
         # Ridge drops the target axis for a single-column Y; keep it.
         self.coef_ = regressor.coef_.reshape(Y.shape[1], -1)
         # LinearRegression leaves a scalar 0.0 when fit_intercept=False.

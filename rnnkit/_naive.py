@@ -67,7 +67,9 @@ class NaiveForecaster(BaseForecaster):
         tags.regressor_tags.poor_score = True
         return tags
 
-    def _fit(self, X, Y):
+    def _fit(self, X, Y, *, sample_weight=None):
+        # A rule of thumb learns nothing from the windows: any weights give
+        # the same forecaster (as scikit-learn's DummyRegressor's "constant").
         n_steps, n_features = X.shape[1:]
         if self.target_index >= n_features:
             raise ValueError(

@@ -51,7 +51,8 @@ class BaseNeuralForecaster(BaseForecaster):
     _input_dtype = (np.float32, np.float64)
     _target_index = 0
     # fit(**fit_params) hides _fit's `callbacks` from scikit-learn's metadata
-    # routing; declared here, set_fit_request(callbacks=True) routes it.
+    # routing; declared here (sample_weight in the base), and
+    # set_fit_request(callbacks=True) routes it.
     __metadata_request__fit = {"callbacks": None}
     # Most passes epochs="auto" makes (benchmarks/realdata.py: more passes let
     # the RNN learn the noise of short series, worse than the last value).
@@ -83,34 +84,22 @@ class BaseNeuralForecaster(BaseForecaster):
     }
 
     @quiet_keras_calls
-    def _fit(self, X, Y, *, callbacks=None):
-        self._check_params_before_training(len(X))
-        keras = import_keras()
-        n_train = len(X) - round(self.validation_fraction * len(X))
+    def _fit(self, X, Y, *, sample_weight=None, callbacks=None):
+        train_rows, valid_rows = self._split(len(X), sample_weight)
+        n_train = len(train_rows)
         n_epochs = self._n_epochs(n_train)
+        weights = _relative_weights(sample_weight, train_rows)
+        keras = import_keras()
         warm = self._can_warm_start(X, Y)
         if not warm:
             self._scaling = WindowScaling(self.scaler, self._target_index)
-            self._scaling.fit(X[:n_train])
+            self._scaling.fit(X, train_rows)
         with _seeded(keras, self.random_state) as seed:
             self._init_seed = seed % 2**30
-            train = window_batches(
-                keras,
-                X[:n_train],
-                Y[:n_train],
-                self._training_batch,
-                self.batch_size,
-                shuffle_seed=seed,
-            )
+            train = self._batches(keras, X, Y, train_rows, weights, seed)
             valid = None
-            if n_train < len(X):
-                valid = window_batches(
-                    keras,
-                    X[n_train:],
-                    Y[n_train:],
-                    self._training_batch,
-                    self.batch_size,
-                )
+            if len(valid_rows):
+                valid = self._batches(keras, X, Y, valid_rows, weights)
             if not warm:
                 self.model_ = self._build_network(keras, *X.shape[1:])
             if not self.model_.compiled:
@@ -128,6 +117,35 @@ class BaseNeuralForecaster(BaseForecaster):
             )
         self.model_.jit_compile = predict_jit_compile(keras)
         self._record_history(history.history, warm)
+
+    def _split(self, n_windows, sample_weight):
+        """Rows to train on and rows to validate on (the last, in order).
+
+        Only windows of positive weight take part (all when ``sample_weight``
+        is None), so neither the batches, the scaling nor ``epochs="auto"``
+        ever see the others.
+        """
+        rows = (
+            np.arange(n_windows)
+            if sample_weight is None
+            else np.flatnonzero(sample_weight)
+        )
+        self._check_params_before_training(len(rows))
+        n_train = len(rows) - round(self.validation_fraction * len(rows))
+        return rows[:n_train], rows[n_train:]
+
+    def _batches(self, keras, X, Y, rows, weights, seed=None):
+        """Batches of the windows ``rows``, shuffled each epoch when seeded."""
+        return window_batches(
+            keras,
+            X,
+            Y,
+            self._training_batch,
+            self.batch_size,
+            shuffle_seed=seed,
+            rows=rows,
+            weights=weights,
+        )
 
     def _training_batch(self, X, Y):
         """Scaled inputs and training targets for one batch of windows."""
@@ -410,6 +428,19 @@ class BaseNeuralForecaster(BaseForecaster):
     def _window_shape3(self):
         shape = self._window_shape
         return shape if len(shape) == 2 else (shape[0], 1)
+
+
+def _relative_weights(sample_weight, train_rows):
+    """Weights as float32, scaled to a mean of 1 over the training windows.
+
+    So the loss keeps its scale (and ``learning_rate`` its meaning) whatever
+    the weights' unit: only their ratios matter. None stays None (batches
+    then carry no weights, as before weights existed).
+    """
+    if sample_weight is None:
+        return None
+    mean = np.mean(sample_weight[train_rows])
+    return np.divide(sample_weight, mean, dtype=np.float32)
 
 
 def _checked_history(history):

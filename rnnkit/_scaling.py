@@ -42,16 +42,20 @@ class WindowScaling:
         self.kind = kind
         self.target_index = target_index
 
-    def fit(self, X):
-        """Learn the statistics, a chunk of windows at a time (no full copy)."""
+    def fit(self, X, rows=None):
+        """Learn the statistics, a chunk of windows at a time (no full copy).
+
+        ``rows``, if given, are the windows to learn from (the others, such as
+        windows that straddle two series, do not count); else all of ``X``.
+        """
         if self.kind == "auto":
-            self.kind = choose_scaling(X[..., self.target_index])
+            self.kind = choose_scaling(X[..., self.target_index], rows)
         n_features = X.shape[2]
         self.center_ = np.zeros(n_features)
         self.scale_ = np.ones(n_features)
         if self.kind is not None:
             relative = None if self.kind == "standard" else self._window_offsets
-            mean, std = _chunked_mean_std(X, relative)
+            mean, std = _chunked_mean_std(X, relative, rows)
             if self.kind == "standard":
                 self.center_ = mean
             self.scale_ = std
@@ -115,15 +119,16 @@ class WindowScaling:
         return self._offsets(X)[:, self.target_index]
 
 
-def choose_scaling(series_windows):
+def choose_scaling(series_windows, rows=None):
     """``"window_mean"`` for windows ``(n, n_steps)`` whose level moves.
 
     Else ``"standard"``: the level is stable when the spread of the window
     means is below ``AUTO_LEVEL_RATIO`` times the mean spread within a window.
+    Only the windows ``rows`` count, when given.
     """
     means, spreads = [], []
-    for start in range(0, len(series_windows), _CHUNK):
-        chunk = np.asarray(series_windows[start : start + _CHUNK], dtype=np.float64)
+    for chunk in _chunks(series_windows, rows):
+        chunk = np.asarray(chunk, dtype=np.float64)
         means.append(chunk.mean(axis=1))
         spreads.append(chunk.std(axis=1))
     between = np.std(np.concatenate(means))
@@ -131,21 +136,30 @@ def choose_scaling(series_windows):
     return "window_mean" if between >= AUTO_LEVEL_RATIO * within else "standard"
 
 
-def _chunked_mean_std(X, relative):
-    """Per-feature mean and standard deviation over windows and steps.
+def _chunked_mean_std(X, relative, rows=None):
+    """Per-feature mean and standard deviation over windows (``rows``) and steps.
 
     ``relative``, if given, maps windows to per-feature offsets that are
     subtracted first (each window's anchor).
     """
-    shift = X[0, 0].astype(np.float64)  # keeps the sums small: accurate variance
+    first = 0 if rows is None else rows[0]
+    shift = X[first, 0].astype(np.float64)  # keeps the sums small: accurate variance
     total = np.zeros(X.shape[2])
     total_squares = np.zeros(X.shape[2])
-    for start in range(0, len(X), _CHUNK):
-        chunk = X[start : start + _CHUNK].astype(np.float64)
+    for chunk in _chunks(X, rows):
+        chunk = chunk.astype(np.float64)
         chunk -= shift if relative is None else relative(chunk)[:, None, :]
         total += chunk.sum(axis=(0, 1))
         total_squares += np.square(chunk).sum(axis=(0, 1))
-    count = X.shape[0] * X.shape[1]
+    count = (len(X) if rows is None else len(rows)) * X.shape[1]
     mean = total / count
     variance = np.maximum(total_squares / count - mean**2, 0.0)
     return (mean + shift if relative is None else mean), np.sqrt(variance)
+
+
+def _chunks(X, rows):
+    """``X[rows]`` (all of ``X`` when ``rows`` is None), a chunk at a time."""
+    n = len(X) if rows is None else len(rows)
+    for start in range(0, n, _CHUNK):
+        part = slice(start, start + _CHUNK)
+        yield X[part] if rows is None else X[rows[part]]

@@ -89,8 +89,71 @@ def _trending_windows():
 def test_base_fit_refuses_fit_params_it_does_not_take(Forecaster):
     X = np.random.default_rng(0).normal(size=(20, 5))
     msg = f"{Forecaster.__name__}.fit() got unexpected fit parameters ['callbacks']"
-    with pytest.raises(TypeError, match=re.escape(msg + "; it takes none.")):
+    taken = "; it takes ['sample_weight']."
+    with pytest.raises(TypeError, match=re.escape(msg + taken)):
         Forecaster().fit(X, np.zeros(20), callbacks=[])
+
+
+@pytest.mark.backend_independent  # refused before any network is built
+@pytest.mark.parametrize("Forecaster", [*FORECASTERS, RNNForecaster])
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        (
+            np.ones(19),
+            "sample_weight must hold one weight per window: shape (20,) for these "
+            "20 windows. Got shape (19,) instead.",
+        ),
+        (
+            np.ones((20, 1)),
+            "sample_weight must hold one weight per window: shape (20,) for these "
+            "20 windows. Got shape (20, 1) instead.",
+        ),
+        (
+            np.r_[np.ones(5), -1.0, np.ones(14)],
+            "sample_weight must be non-negative finite numbers (0 leaves a window "
+            "out of the fit). Got np.float64(-1.0) for window 5 instead.",
+        ),
+        (
+            np.r_[np.nan, np.ones(19)],
+            "sample_weight must be non-negative finite numbers (0 leaves a window "
+            "out of the fit). Got np.float64(nan) for window 0 instead.",
+        ),
+        (
+            np.r_[np.ones(19), np.inf],
+            "sample_weight must be non-negative finite numbers (0 leaves a window "
+            "out of the fit). Got np.float64(inf) for window 19 instead.",
+        ),
+        (
+            ["a"] * 20,
+            "sample_weight must be non-negative finite numbers (0 leaves a window "
+            "out of the fit). Got np.str_('a') for window 0 instead.",
+        ),
+        (
+            np.zeros(20),
+            "sample_weight must give at least one window a positive weight; windows "
+            "of weight 0 are left out of the fit. Got only zeros instead.",
+        ),
+    ],
+)
+def test_base_rejects_bad_sample_weight(Forecaster, weights, message):
+    X = np.random.default_rng(0).normal(size=(20, 5))
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Forecaster().fit(X, np.zeros(20), sample_weight=weights)
+
+
+@pytest.mark.backend_independent
+def test_base_continuity_check_skips_windows_of_weight_0():
+    X, y = _trending_windows()
+    X, y = X.copy(), y.copy()
+    weights = np.ones(len(X))
+    weights[::3] = 0
+    y[::3] = -1e6  # where two series meet, y need not continue X
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        NaiveForecaster().fit(X, y, sample_weight=weights)
+    with pytest.warns(UserWarning, match="y does not continue feature 0 of X"):
+        NaiveForecaster().fit(X, y)
 
 
 def test_base_warns_when_a_pipeline_scales_X_but_not_y():

@@ -13,6 +13,8 @@ def test_neural_fit_streams_batches_from_window_views():
     series = np.sin(np.arange(200_000, dtype=np.float32) / 20)
     X, y = make_windows(series, n_steps=50, horizon=10)
     materialised = X.size * 4 + X.size * 10 * 4  # scaled X + per-step targets
+    # Windows of weight 0 (as where two series of a panel meet) are left out.
+    weights = np.where(np.arange(len(X)) % 50 < 49, 1.0, 0.0)
     model = Seq2SeqForecaster(
         units=2,
         epochs=1,
@@ -22,17 +24,19 @@ def test_neural_fit_streams_batches_from_window_views():
     )
     # Build and trace the network outside the measurement; warm_start then
     # trains the same network, so only the data pipeline allocates.
-    model.fit(X[:5000], y[:5000])
+    model.fit(X[:5000], y[:5000], sample_weight=weights[:5000])
     model.predict(X[:10])
     tracemalloc.start()
-    model.fit(X, y)
+    model.fit(X, y, sample_weight=weights)
     model.predict(X[:10_000])
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    # NumPy's allocations peak at a few batches, not at the series' windows.
-    # A few: on JAX, asynchronous dispatch lets Keras cut the next batches
-    # while earlier steps still hold theirs (measured up to 3 batches of 4,096,
-    # 27 MB, against 0.85 of a batch on TensorFlow); the bound is about 5 batches.
+    # NumPy's allocations peak at a few batches and a few arrays of one index
+    # (or weight) per window, not at the series' windows. A few batches: on
+    # JAX, asynchronous dispatch lets Keras cut the next batches while earlier
+    # steps still hold theirs (measured up to 3 batches of 4,096, 27 MB,
+    # against 0.85 of a batch on TensorFlow); the bound is about 5 batches.
+    # (Without weights the same code runs, drawing from all the windows.)
     assert peak < materialised / 10, (peak, materialised)
 
 
@@ -55,3 +59,44 @@ def test_window_batches_cover_every_window_once_per_epoch_reshuffled():
     assert not np.array_equal(epochs[0], epochs[1])
     unshuffled = window_batches(keras, X, X[:, 0], lambda x, y: (x, y), 3)
     np.testing.assert_array_equal(unshuffled[0][1], [0.0, 1.0, 2.0])
+
+
+def test_window_batches_draw_only_the_given_rows_with_their_weights():
+    import keras
+
+    from rnnkit._batches import window_batches
+
+    X = np.arange(10.0).reshape(10, 1)
+    rows, weights = np.array([1, 3, 4, 8]), np.arange(10.0) / 10
+    batches = window_batches(
+        keras, X, X[:, 0], lambda x, y: (x, y), 3, 0, rows=rows, weights=weights
+    )
+    for _ in range(3):
+        assert len(batches) == 2
+        cut = [batches[i] for i in range(len(batches))]
+        drawn = np.concatenate([y for _, y, _ in cut])
+        np.testing.assert_array_equal(np.sort(drawn), [1.0, 3.0, 4.0, 8.0])
+        for _, y, w in cut:  # a column, so per-step losses weight by window
+            np.testing.assert_array_equal(w, y[:, None] / 10)
+        batches.on_epoch_end()
+    valid = window_batches(keras, X, X[:, 0], lambda x, y: (x, y), 3, rows=rows)
+    np.testing.assert_array_equal(valid[0][1], [1.0, 3.0, 4.0])  # in order
+
+
+def test_window_batches_without_weights_are_drawn_as_before_weights():
+    # sample_weight=None must train exactly as before weights existed: the
+    # same (x, y) pairs (no weight column), in the order of the seed's
+    # permutation of the windows.
+    import keras
+
+    from rnnkit._batches import window_batches
+
+    X = np.arange(50.0).reshape(50, 1)
+    batches = window_batches(keras, X, X[:, 0], lambda x, y: (x, y), 8, 5)
+    rng = np.random.default_rng(5)
+    for _ in range(2):
+        expected = X[rng.permutation(50), 0]
+        cut = [batches[i] for i in range(len(batches))]
+        assert all(len(batch) == 2 for batch in cut)
+        np.testing.assert_array_equal(np.concatenate([y for _, y in cut]), expected)
+        batches.on_epoch_end()

@@ -3,7 +3,7 @@ import re
 import numpy as np
 import pytest
 
-from rnnkit import NaiveForecaster
+from rnnkit import NaiveForecaster, make_windows
 
 pytestmark = pytest.mark.backend_independent  # see tests/conftest.py
 
@@ -69,3 +69,13 @@ def test_naive_matches_seed_baseline(two_sines):
     np.testing.assert_array_equal(y_pred, two_sines.X_test[:, -1])
     seed_mse = np.mean(np.square(two_sines.y_test - two_sines.X_test[:, -1]))
     assert np.mean((two_sines.y_test - y_pred) ** 2) == pytest.approx(seed_mse)
+
+
+def test_naive_accepts_and_ignores_sample_weight():
+    # It learns nothing from the windows, so any weights give the same
+    # forecaster (a panel passes weights to every forecaster alike).
+    X, y = make_windows(np.arange(30.0) ** 1.5, n_steps=4, horizon=2)
+    weights = np.r_[0.0, np.arange(1.0, len(X))]
+    weighted = NaiveForecaster(strategy="drift").fit(X, y, sample_weight=weights)
+    plain = NaiveForecaster(strategy="drift").fit(X, y)
+    np.testing.assert_array_equal(weighted.predict(X), plain.predict(X))

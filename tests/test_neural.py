@@ -241,3 +241,103 @@ def test_neural_epochs_auto_aims_at_500_updates_in_20_passes_or_more():
     assert RNNForecaster(batch_size=16)._n_epochs(299) == 27
     # The seed chapter's 7,000 windows: 219 steps a pass, at least 20 passes.
     assert Seq2SeqForecaster()._n_epochs(7000) == 20
+
+
+def glued_with_garbage(X, y, every=4):
+    """``X, y`` with every ``every``-th window garbage, and weights leaving it out."""
+    weights = np.where(np.arange(len(X)) % every == 0, 0.0, 1.0)
+    X, y = X.copy(), y.copy()
+    X[weights == 0], y[weights == 0] = 1e30, -1e30  # finite, and ruinous
+    return X, y, weights
+
+
+@pytest.mark.filterwarnings("error:y does not continue")  # garbage is not seen
+@pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_zero_weight_windows_are_never_trained_on(Forecaster, small):
+    X, y, weights = glued_with_garbage(small.X_train, small.y_train)
+    kept = weights > 0
+    params = {**TINY, "validation_fraction": 0.2, "random_state": 0}
+    glued = Forecaster(**params).fit(X, y, sample_weight=weights)
+    alone = Forecaster(**params).fit(X[kept], y[kept], sample_weight=weights[kept])
+    # The same windows in the same batches, scaled alike: the same network.
+    np.testing.assert_array_equal(
+        glued.predict(small.X_test), alone.predict(small.X_test)
+    )
+    assert glued.history_ == alone.history_
+
+
+@pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_sample_weight_pulls_the_forecast_toward_a_regime(Forecaster, small):
+    # The same windows twice: followed by their values, then by those + 1.
+    X = np.concatenate([small.X_train, small.X_train])
+    y = np.concatenate([small.y_train, small.y_train + 1.0])
+    n = len(small.X_train)
+    params = {"units": 4, "epochs": 3, "learning_rate": 0.05, "random_state": 0}
+    forecasts = [
+        Forecaster(**params)
+        .fit(X, y, sample_weight=np.repeat(w, n))
+        .predict(small.X_test)
+        for w in ([1.0, 0.01], [0.01, 1.0])
+    ]
+    # Toward the +1 regime, by about 0.9 (RNN) and 0.3 (seq2seq, whose loss
+    # over every step sees y in the last steps' targets only) in 3 epochs.
+    lifted = np.mean(forecasts[1] - forecasts[0])
+    assert lifted > 0.15, lifted
+
+
+def test_neural_sample_weight_none_trains_as_without_weights(small):
+    fits = [
+        RNNForecaster(**TINY, random_state=0).fit(small.X_train, small.y_train, **kw)
+        for kw in ({}, {"sample_weight": None})
+    ]
+    a, b = (fit.predict(small.X_test) for fit in fits)
+    np.testing.assert_array_equal(a, b)
+    # Batches carry no weights then, drawn as before weights existed:
+    # tests/test_batches.py::test_window_batches_without_weights_are_drawn_...
+
+
+def test_neural_sample_weight_counts_positive_windows_for_epochs_auto(small):
+    import keras
+
+    from rnnkit import make_windows
+
+    # 600 windows in batches of 16 make 38 steps a pass: 20 passes ("auto"
+    # aims at 500 steps). Half of them left out make 19 steps: 27 passes.
+    X, y = make_windows(np.sin(np.arange(612.0) / 3), n_steps=12)
+    stop = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: setattr(model.model_, "stop_training", True)
+    )
+    model = RNNForecaster(units=2, batch_size=16, random_state=0)
+    model.fit(X, y, callbacks=[stop])
+    assert stop.params["epochs"] == 20
+    weights = np.tile([1.0, 0.0], 300)
+    model.fit(X, y, sample_weight=weights, callbacks=[stop])
+    assert stop.params["epochs"] == 27
+    assert stop.params["steps"] == 19
+
+
+def test_neural_validation_takes_the_last_windows_of_positive_weight():
+    model = RNNForecaster(validation_fraction=0.25)
+    model._window_shape = (5,)
+    weights = np.array([1, 0, 2, 1, 0, 0, 1, 3, 0, 1.0])  # 6 positive
+    train, valid = model._split(10, weights)
+    np.testing.assert_array_equal(train, [0, 2, 3, 6])
+    np.testing.assert_array_equal(valid, [7, 9])
+    train, valid = model._split(8, None)
+    np.testing.assert_array_equal(train, np.arange(6))
+    np.testing.assert_array_equal(valid, [6, 7])
+
+
+def test_neural_sample_weight_routes_through_a_pipeline(small):
+    from sklearn import config_context
+    from sklearn.pipeline import make_pipeline
+
+    X, y, weights = glued_with_garbage(small.X_train, small.y_train)
+    direct = RNNForecaster(**TINY, random_state=0).fit(X, y, sample_weight=weights)
+    with config_context(enable_metadata_routing=True):
+        model = RNNForecaster(**TINY, random_state=0)
+        pipeline = make_pipeline(model.set_fit_request(sample_weight=True))
+        pipeline.fit(X, y, sample_weight=weights)
+    np.testing.assert_array_equal(
+        pipeline.predict(small.X_test), direct.predict(small.X_test)
+    )

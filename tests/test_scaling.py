@@ -101,3 +101,18 @@ def test_scaling_from_state_refuses_bad_values(state, arrays, message):
 def test_scaling_from_state_refuses_unknown_settings():
     with pytest.raises(TypeError):
         WindowScaling.from_state({"kind": None, "target_index": 0, "x": 1}, {}, 2)
+
+
+@pytest.mark.parametrize("kind", ["auto", "standard", "window", "window_mean"])
+def test_scaling_learns_from_the_given_rows_only(kind, monkeypatch):
+    monkeypatch.setattr("rnnkit._scaling._CHUNK", 7)  # rows span several chunks
+    X, _ = make_windows(np.sin(2 * np.pi * np.arange(80.0) / 6), n_steps=6)
+    glued = X.copy()[..., None]
+    rows = np.flatnonzero(np.arange(len(X)) % 4 != 0)
+    glued[::4] = 1e12  # windows left out may hold anything
+    on_rows = WindowScaling(kind, target_index=0).fit(glued, rows)
+    alone = WindowScaling(kind, target_index=0).fit(glued[rows])
+    # A stable level: "auto" picks "standard", unless the huge windows count.
+    assert on_rows.kind == alone.kind == ("standard" if kind == "auto" else kind)
+    np.testing.assert_allclose(on_rows.center_, alone.center_, rtol=1e-12)
+    np.testing.assert_allclose(on_rows.scale_, alone.scale_, rtol=1e-12)
