@@ -537,7 +537,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _fit_forecaster(self, windows, rows, **fit_params):
         """A fitted clone of the forecaster, trained on the windows ``rows``."""
         forecaster = clone(self.forecaster)
-        X, Y = _take(windows.X, rows), _take(windows.Y, rows)
+        if isinstance(forecaster, BaseForecaster) and not _consecutive(rows):
+            # Every window of the buffer, those outside ``rows`` (straddling
+            # two series, or set aside for calibration) at weight 0: the
+            # forecaster streams batches from the views, no copy of them all.
+            weight = np.zeros(len(windows.X))
+            weight[rows] = 1.0
+            fit_params = {**fit_params, "sample_weight": weight}
+            X, Y = windows.X, windows.Y
+        else:
+            X, Y = _take(windows.X, rows), _take(windows.Y, rows)
         Y = Y[:, 0] if Y.shape[1] == 1 else Y
         if not isinstance(forecaster, BaseForecaster):
             X = X.reshape(len(X), -1)
@@ -701,9 +710,13 @@ def _pooled_windows(normed, covariates, n_steps, horizon):
     return PooledWindows(X, Y, [np.arange(len(X))])
 
 
+def _consecutive(rows):
+    return len(rows) > 0 and rows[-1] - rows[0] == len(rows) - 1
+
+
 def _take(array, rows):
     """``array[rows]``; a view when the rows are consecutive, as one series' are."""
-    if len(rows) and rows[-1] - rows[0] == len(rows) - 1:
+    if _consecutive(rows):
         return array[rows[0] : rows[-1] + 1]
     return array[rows]
 
