@@ -54,15 +54,15 @@ def check_output(path, suffixes):
 def check_plot(path):
     if path is None:
         return None
-    from ._figures import check_matplotlib
-
-    if not check_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
         from .._install import install_extra
 
         raise UsageError(
             "--plot needs matplotlib, which is not installed: "
             f"{install_extra('plot')}; or leave out --plot."
-        )
+        ) from None
     check_directory(path, "--plot")
     return path
 

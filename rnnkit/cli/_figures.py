@@ -8,15 +8,6 @@ when a figure is drawn, and the process-wide pyplot state is never touched.
 import numpy as np
 
 
-def check_matplotlib():
-    """Return whether matplotlib can be imported."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def plot_compare(result, path):
     """A few test series per horizon, with each model's forecast: the book's view."""
     from matplotlib.figure import Figure
