@@ -1,4 +1,4 @@
-"""The forecasters the subcommands fit: their names, one factory, fitting."""
+"""The forecasters the subcommands fit: their names, one factory, their epochs."""
 
 from ._common import UsageError, epoch_callback
 
@@ -22,11 +22,6 @@ def make_estimator(name, *, season=None, **params):
         return LinearForecaster()
     neural = RNNForecaster if name == "rnn" else Seq2SeqForecaster
     return neural(**params)
-
-
-def fit(estimator, X, y, report):
-    """Fit ``estimator``; a network shows its epochs through ``report(detail)``."""
-    return estimator.fit(X, y, **epoch_params(estimator, report))
 
 
 def epoch_params(estimator, report):

@@ -18,8 +18,7 @@ from ._common import (
     progress,
 )
 from ._models import MODELS as ALL_MODELS
-from ._models import NEURAL, check_cells, make_estimator
-from ._models import fit as fit_model
+from ._models import NEURAL, check_cells, epoch_params, make_estimator
 
 MODELS = tuple(m for m in ALL_MODELS if m != "seasonal")  # the sines have none
 DEFAULT_CELLS = ("simple", "lstm", "gru")  # the built-ins; plugins via --cells
@@ -356,7 +355,7 @@ def _estimator(run_, plan):
 def _fit_and_score(run_, data, plan, report):
     estimator = _estimator(run_, plan)
     start = time.perf_counter()
-    fit_model(estimator, data.X_train, data.y_train, report)
+    estimator.fit(data.X_train, data.y_train, **epoch_params(estimator, report))
     seconds = time.perf_counter() - start
     forecast = estimator.predict(data.X_test)
     row = {
