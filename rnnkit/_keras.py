@@ -52,7 +52,14 @@ def quiet_tensorflow_startup():
         with _stderr_lock, _captured_stderr() as captured:
             yield
     finally:
-        _write_stderr(b"".join(_without_info_lines(captured)))
+        kept = b"".join(
+            line
+            for line in captured
+            if not (_INFO_LINE.match(line) or line.startswith(_ABSL_NOTE))
+        )
+        if kept:
+            sys.stderr.flush()
+            os.write(2, kept)
 
 
 @contextlib.contextmanager
@@ -75,20 +82,6 @@ def _captured_stderr():
             os.close(saved)
             file.seek(0)
             lines.extend(file.readlines())
-
-
-def _without_info_lines(lines):
-    return [
-        line
-        for line in lines
-        if not (_INFO_LINE.match(line) or line.startswith(_ABSL_NOTE))
-    ]
-
-
-def _write_stderr(data):
-    if data:
-        sys.stderr.flush()
-        os.write(2, data)
 
 
 @functools.cache
