@@ -388,11 +388,7 @@ def _decode(value, name, depth=0):
         if (
             tag == "estimator"
             and isinstance(inner, dict)
-            and set(inner)
-            == {
-                "class",
-                "params",
-            }
+            and set(inner) == {"class", "params"}
         ):
             cls = _estimator_class(inner["class"])
             return cls(**_decode_params(cls, inner["params"], depth + 1))
