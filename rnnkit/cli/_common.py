@@ -5,6 +5,9 @@ import contextlib
 import os
 import sys
 
+from .._install import install_extra
+from .._keras import import_keras
+
 
 class UsageError(Exception):
     """A mistake in the command line or its input: one line on stderr, exit 2."""
@@ -57,8 +60,6 @@ def check_plot(path):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        from .._install import install_extra
-
         raise UsageError(
             "--plot needs matplotlib, which is not installed: "
             f"{install_extra('plot')}; or leave out --plot."
@@ -87,7 +88,6 @@ def epoch_callback(report):
     Passed to a neural forecaster's ``fit(X, y, callbacks=[...])``; the total
     is Keras' own count, so ``epochs="auto"`` shows the epochs it chose.
     """
-    from .._keras import import_keras
 
     def on_epoch_end(epoch, logs=None):
         report(f"epoch {epoch + 1}/{callback.params['epochs']}")

@@ -7,6 +7,8 @@ when a figure is drawn, and the process-wide pyplot state is never touched.
 
 import numpy as np
 
+from .._plotting import plot_forecast
+
 
 def plot_compare(result, path):
     """A few test series per horizon, with each model's forecast: the book's view."""
@@ -49,8 +51,6 @@ def plot_compare(result, path):
 def plot_forecast_figure(result, path):
     """The whole series and the fan; below, the backtest's forecasts and the fan."""
     from matplotlib.figure import Figure
-
-    from .._plotting import plot_forecast
 
     plan = result.plan
     y, label = plan.series.data, result.chosen_label

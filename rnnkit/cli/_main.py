@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 
+from .._keras import describe_backend
 from .._version import __version__
 from ._common import UsageError
 from .compare import add_command as add_compare
@@ -52,8 +53,6 @@ class _ShowVersion(argparse.Action):
         )
 
     def __call__(self, parser, namespace, values, option_string=None):
-        from .._keras import describe_backend
-
         print(f"rnnkit {__version__} ({describe_backend()})")
         parser.exit()
 

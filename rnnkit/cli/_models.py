@@ -1,5 +1,8 @@
 """The forecasters the subcommands fit: their names, one factory, their epochs."""
 
+from .. import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
+from .._neural_base import BaseNeuralForecaster
+from ..plugins import available_cells
 from ._common import UsageError, epoch_callback
 
 NEURAL = ("rnn", "seq2seq")
@@ -12,8 +15,6 @@ def make_estimator(name, *, season=None, **params):
     ``params`` (only what the user set: cell, epochs, seed) go to the networks;
     ``season`` is seasonal naive's season length.
     """
-    from .. import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
-
     if name == "naive":
         return NaiveForecaster()
     if name == "seasonal":
@@ -26,8 +27,6 @@ def make_estimator(name, *, season=None, **params):
 
 def epoch_params(estimator, report):
     """Fit parameters with which a network shows its epochs through ``report``."""
-    from .._neural_base import BaseNeuralForecaster
-
     if isinstance(estimator, BaseNeuralForecaster):
         return {"callbacks": [epoch_callback(report)]}
     return {}
@@ -35,8 +34,6 @@ def epoch_params(estimator, report):
 
 def check_cells(cells, option, *, choices=""):
     """Refuse a cell no installed plugin registers, naming ``option``."""
-    from ..plugins import available_cells
-
     available = available_cells()
     unknown = [cell for cell in cells if cell not in available]
     if unknown:

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import NaiveForecaster
+from .._keras import import_keras
 from .._version import __version__
+from ..datasets import load_two_sines
 from ._common import (
     UsageError,
     add_output_options,
@@ -17,6 +20,7 @@ from ._common import (
     positive_int,
     progress,
 )
+from ._figures import plot_compare
 from ._models import MODELS as ALL_MODELS
 from ._models import NEURAL, check_cells, epoch_params, make_estimator
 
@@ -165,8 +169,6 @@ def run_command(args):
         write_result(result, output)
         note(f"wrote {output}", args.quiet)
     if plot is not None:
-        from ._figures import plot_compare
-
         plot_compare(result, plot)
         note(f"wrote {plot}", args.quiet)
     return 0
@@ -323,8 +325,6 @@ def _check_cells(cells, default):
 
 
 def _keras_backend():
-    from .._keras import import_keras
-
     try:
         keras = import_keras()
     except ImportError as error:
@@ -333,14 +333,10 @@ def _keras_backend():
 
 
 def _load(horizon, n_series):
-    from ..datasets import load_two_sines
-
     return load_two_sines(horizon=horizon, n_series=n_series, n_steps=N_STEPS)
 
 
 def _naive_mse(data):
-    from .. import NaiveForecaster
-
     forecast = NaiveForecaster().fit(data.X_train, data.y_train).predict(data.X_test)
     return _mse(data.y_test, forecast)
 

@@ -10,12 +10,14 @@ calibration and forecasts the next values with their intervals. The networks
 run at rnnkit's defaults, except for what the user sets.
 """
 
+import argparse
 import time
 import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import SeriesForecaster, backtest
 from .._metrics import coverage_label
 from .._time_index import season_of
 from ._common import (
@@ -28,6 +30,7 @@ from ._common import (
     progress,
     season_length,
 )
+from ._figures import plot_forecast_figure
 from ._models import MODELS, NEURAL, check_cells, epoch_params, make_estimator
 from ._series import Series, format_time, read_series
 
@@ -185,8 +188,6 @@ def add_command(subparsers):
 
 def coverages(text):
     """``--coverage 80,95`` (or ``0.8,0.95``) as sorted fractions."""
-    import argparse
-
     levels = []
     for part in text.split(","):
         try:
@@ -234,8 +235,6 @@ def run_command(args):
         write_forecast(result, output)
         note(f"wrote {output}", args.quiet)
     if plot is not None:
-        from ._figures import plot_forecast_figure
-
         plot_forecast_figure(result, plot)
         note(f"wrote {plot}", args.quiet)
     return 0
@@ -342,8 +341,6 @@ def describe(plan):
 
 def run(plan, step):
     """Backtest the candidates, then refit the chosen one on the whole series."""
-    from .. import backtest
-
     y = plan.series.data
     summaries, seconds, backtests = {}, {}, {}
     for name in plan.candidates:
@@ -438,8 +435,6 @@ def _estimator(name, plan):
 
 
 def _series_forecaster(name, plan, **params):
-    from .. import SeriesForecaster
-
     return SeriesForecaster(
         _estimator(name, plan), n_steps=plan.n_steps, horizon=plan.horizon, **params
     )
