@@ -12,6 +12,7 @@ import tempfile
 import threading
 
 from ._backends import limit_threads
+from ._install import install_extra
 
 # TensorFlow's C++ log level: "2" hides its INFO and WARNING lines, keeps errors.
 TF_LOG_LEVEL_VARIABLE = "TF_CPP_MIN_LOG_LEVEL"
@@ -147,8 +148,6 @@ def describe_backend():
     try:
         keras = import_keras()
     except ImportError:
-        from ._install import install_extra
-
         return f"Keras not installed: {install_extra('cpu')}"
     backend = keras.backend.backend()
     version = getattr(importlib.import_module(backend), "__version__", "?")

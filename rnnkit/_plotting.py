@@ -11,6 +11,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._install import install_extra
+
 _BOUND = re.compile(r"^(lower|upper)_(.+)$")
 
 
@@ -93,8 +95,6 @@ def _import_figure():
     try:
         from matplotlib.figure import Figure
     except ImportError:
-        from ._install import install_extra
-
         raise ImportError(
             "plot_forecast needs matplotlib, which is not installed: "
             f"{install_extra('plot')}."
