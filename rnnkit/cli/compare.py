@@ -3,7 +3,7 @@
 import csv
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -223,14 +223,10 @@ def run(plan, step):
     for run_ in plan.runs:
         horizon = run_.horizon
         if horizon not in data:
-            data[horizon] = _load(horizon, plan.n_series)
-            naive_mse[horizon] = _naive_mse(data[horizon])
-            split = data[horizon]
-            result.examples[horizon] = (
-                split.X_test[:N_EXAMPLES],
-                split.y_test[:N_EXAMPLES],
-                {},
-            )
+            data[horizon] = split = _load(horizon, plan.n_series)
+            naive_mse[horizon] = _naive_mse(split)
+            examples = (split.X_test[:N_EXAMPLES], split.y_test[:N_EXAMPLES], {})
+            result.examples[horizon] = examples
         with step(f"{run_.label}, {_steps(horizon)} ahead") as report:
             row, forecast = _fit_and_score(run_, data[horizon], plan, report)
         row["ratio_to_naive"] = row["test_mse"] / naive_mse[horizon]
@@ -259,14 +255,14 @@ def format_table(result):
     header = ("model", "horizon", "test MSE", "x naive", "fit s", "seed")
     cells = [
         (
-            _label(row),
+            run_.label,
             str(row["horizon"]),
             f"{row['test_mse']:.5f}",
             f"{row['ratio_to_naive']:.3f}",
             f"{row['fit_seconds']:.1f}",
             "-" if row["seed_mse"] is None else f"{row['seed_mse']:.4f}",
         )
-        for row in result.rows
+        for run_, row in zip(plan.runs, result.rows, strict=True)
     ]
     widths = [max(len(r[i]) for r in [header, *cells]) for i in range(len(header))]
     lines.append("")
@@ -355,9 +351,7 @@ def _fit_and_score(run_, data, plan, report):
     seconds = time.perf_counter() - start
     forecast = estimator.predict(data.X_test)
     row = {
-        "model": run_.model,
-        "cell": run_.cell,
-        "horizon": run_.horizon,
+        **asdict(run_),  # model, cell, horizon
         "test_mse": _mse(data.y_test, forecast),
         "ratio_to_naive": None,
         "fit_seconds": round(seconds, 3),
@@ -368,10 +362,6 @@ def _fit_and_score(run_, data, plan, report):
 
 def _mse(y_true, y_pred):
     return float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
-
-
-def _label(row):
-    return row["model"] if row["cell"] is None else f"{row['model']} {row['cell']}"
 
 
 def _steps(horizon):
