@@ -6,7 +6,6 @@ import os
 import sys
 
 from .._install import install_extra
-from .._keras import import_keras
 
 
 class UsageError(Exception):
@@ -80,20 +79,6 @@ def check_directory(path, option):
 def note(message, quiet):
     if not quiet:
         print(message, file=sys.stderr)
-
-
-def epoch_callback(report):
-    """A Keras callback that shows each finished epoch through ``report``.
-
-    Passed to a neural forecaster's ``fit(X, y, callbacks=[...])``; the total
-    is Keras' own count, so ``epochs="auto"`` shows the epochs it chose.
-    """
-
-    def on_epoch_end(epoch, logs=None):
-        report(f"epoch {epoch + 1}/{callback.params['epochs']}")
-
-    callback = import_keras().callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
-    return callback
 
 
 @contextlib.contextmanager

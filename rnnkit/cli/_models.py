@@ -1,9 +1,10 @@
 """The forecasters the subcommands fit: their names, one factory, their epochs."""
 
 from .. import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
+from .._keras import import_keras
 from .._neural_base import BaseNeuralForecaster
 from ..plugins import available_cells
-from ._common import UsageError, epoch_callback
+from ._common import UsageError
 
 NEURAL = ("rnn", "seq2seq")
 MODELS = ("naive", "seasonal", "linear", *NEURAL)
@@ -26,10 +27,20 @@ def make_estimator(name, *, season=None, **params):
 
 
 def epoch_params(estimator, report):
-    """Fit parameters with which a network shows its epochs through ``report``."""
-    if isinstance(estimator, BaseNeuralForecaster):
-        return {"callbacks": [epoch_callback(report)]}
-    return {}
+    """Fit parameters with which a network shows its epochs through ``report``.
+
+    For a neural forecaster's ``fit(X, y, callbacks=[...])``: a Keras callback
+    reports each finished epoch; the total is Keras' own count, so
+    ``epochs="auto"`` shows the epochs it chose. Other forecasters get none.
+    """
+    if not isinstance(estimator, BaseNeuralForecaster):
+        return {}
+
+    def on_epoch_end(epoch, logs=None):
+        report(f"epoch {epoch + 1}/{callback.params['epochs']}")
+
+    callback = import_keras().callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
+    return {"callbacks": [callback]}
 
 
 def check_cells(cells, option, *, choices=""):
