@@ -20,7 +20,6 @@ from ._common import (
     positive_int,
     progress,
 )
-from ._figures import plot_compare
 from ._models import MODELS as ALL_MODELS
 from ._models import NEURAL, check_cells, epoch_params, make_estimator
 
@@ -305,6 +304,43 @@ def write_result(result, path):
         writer = csv.DictWriter(file, fieldnames=columns)
         writer.writeheader()
         writer.writerows(result.rows)
+
+
+def plot_compare(result, path):
+    """A few test series per horizon, with each model's forecast: the book's view."""
+    from matplotlib.figure import Figure  # not pyplot: no process-wide state
+
+    horizons = list(result.examples)
+    n_cols = max(len(result.examples[h][0]) for h in horizons)
+    figure = Figure(
+        figsize=(4.2 * n_cols + 2, 3.2 * len(horizons)), layout="constrained"
+    )
+    axes = figure.subplots(len(horizons), n_cols, squeeze=False)
+    for row, horizon in enumerate(horizons):
+        X, y, forecasts = result.examples[horizon]
+        past = np.arange(X.shape[1])
+        future = np.arange(X.shape[1], X.shape[1] + horizon)
+        for col, ax in enumerate(axes[row]):
+            if col >= len(X):
+                ax.set_visible(False)
+                continue
+            ax.plot(past, X[col], ".-", color="0.2", lw=1, ms=3, label="series")
+            ax.plot(
+                future, np.reshape(y[col], -1), "o", color="0.2", mfc="none",
+                label="actual",
+            )  # fmt: skip
+            for k, (label, forecast) in enumerate(forecasts.items()):
+                ax.plot(
+                    future, np.reshape(forecast[col], -1), "x-", color=f"C{k % 10}",
+                    lw=1, ms=5, label=label,
+                )  # fmt: skip
+            ax.set_title(f"test series {col + 1}, {_steps(horizon)} ahead", fontsize=10)
+            ax.set_xlabel("time step")
+            ax.grid(alpha=0.3)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside right upper", fontsize=9)
+    figure.suptitle("rnnkit compare: the chapter's two-sine series")
+    figure.savefig(path, dpi=100)
 
 
 # --- pieces -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import SeriesForecaster, backtest
 from .._metrics import coverage_label
+from .._plotting import plot_forecast
 from .._time_index import season_of
 from ._common import (
     UsageError,
@@ -30,7 +31,6 @@ from ._common import (
     progress,
     season_length,
 )
-from ._figures import plot_forecast_figure
 from ._models import MODELS, NEURAL, check_cells, epoch_params, make_estimator
 from ._series import Series, format_time, read_series
 
@@ -424,6 +424,31 @@ def format_report(result):
 
 def write_forecast(result, path):
     _forecast_frame(result).to_csv(path, index=False)
+
+
+def plot_forecast_figure(result, path):
+    """The whole series and the fan; below, the backtest's forecasts and the fan."""
+    from matplotlib.figure import Figure  # not pyplot: no process-wide state
+
+    plan = result.plan
+    y, label = plan.series.data, result.chosen_label
+    figure = Figure(figsize=(10, 6.5), layout="constrained")
+    whole, zoom = figure.subplots(2, 1)
+    plot_forecast(y, result.forecast, result.intervals, ax=whole, n_history=len(y))
+    backtest = result.backtest
+    zoom.axvspan(backtest["date"].iloc[0], y.index[-1], color="0.92", label="backtest")
+    for k, (_, rows) in enumerate(backtest.groupby("origin", sort=False)):
+        zoom.plot(
+            rows["date"], rows["forecast"], "--", color="C1", lw=1.2,
+            label=None if k else f"{label}, backtest ({plan.horizon} ahead)",
+        )  # fmt: skip
+    recent = min(len(y), plan.n_backtest + plan.horizon)
+    plot_forecast(y, result.forecast, result.intervals, ax=zoom, n_history=recent)
+    whole.set_title(f"{plan.series.name}: the whole series and the forecast")
+    zoom.set_title(f"the backtest and the forecast: {label}")
+    zoom.set_xlabel(plan.series.index_name)
+    figure.suptitle(f"rnnkit forecast: {plan.series.path}")
+    figure.savefig(path, dpi=100)
 
 
 # --- the models -------------------------------------------------------------------
