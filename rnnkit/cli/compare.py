@@ -222,7 +222,9 @@ def run(plan, step):
     for run_ in plan.runs:
         horizon = run_.horizon
         if horizon not in data:
-            data[horizon] = split = _load(horizon, plan.n_series)
+            data[horizon] = split = load_two_sines(
+                horizon=horizon, n_series=plan.n_series, n_steps=N_STEPS
+            )
             naive_mse[horizon] = _naive_mse(split)
             examples = (split.X_test[:N_EXAMPLES], split.y_test[:N_EXAMPLES], {})
             result.examples[horizon] = examples
@@ -362,10 +364,6 @@ def _keras_backend():
     except ImportError as error:
         raise UsageError(str(error)) from None
     return keras.backend.backend()
-
-
-def _load(horizon, n_series):
-    return load_two_sines(horizon=horizon, n_series=n_series, n_steps=N_STEPS)
 
 
 def _naive_mse(data):
