@@ -76,9 +76,11 @@ def check_directory(path, option):
         )
 
 
-def note(message, quiet):
+def note(*messages, quiet):
+    """Print each message as a line on stderr, unless ``--quiet``."""
     if not quiet:
-        print(message, file=sys.stderr)
+        for message in messages:
+            print(message, file=sys.stderr)
 
 
 @contextlib.contextmanager

@@ -166,10 +166,10 @@ def run_command(args):
     print(format_table(result))
     if output is not None:
         write_result(result, output)
-        note(f"wrote {output}", args.quiet)
+        note(f"wrote {output}", quiet=args.quiet)
     if plot is not None:
         plot_compare(result, plot)
-        note(f"wrote {plot}", args.quiet)
+        note(f"wrote {plot}", quiet=args.quiet)
     return 0
 
 

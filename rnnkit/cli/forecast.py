@@ -209,8 +209,7 @@ def run_command(args):
     output = check_output(args.output, (".csv",))
     plot = check_plot(args.plot)
     series = read_series(args.file, args.column, args.time_column)
-    for message in series.notes:
-        note(message, args.quiet)
+    note(*series.notes, quiet=args.quiet)
     work = plan(
         series,
         horizon=args.horizon,
@@ -223,20 +222,18 @@ def run_command(args):
         n_origins=args.origins,
         coverage=args.coverage,
     )
-    for message in work.notes:
-        note(message, args.quiet)
+    note(*work.notes, quiet=args.quiet)
     print(describe(work))
     with progress(args.quiet, len(work.candidates) + 1) as step:
         result = run(work, step)
-    for message in result.notes:
-        note(message, args.quiet)
+    note(*result.notes, quiet=args.quiet)
     print(format_report(result))
     if output is not None:
         write_forecast(result, output)
-        note(f"wrote {output}", args.quiet)
+        note(f"wrote {output}", quiet=args.quiet)
     if plot is not None:
         plot_forecast_figure(result, plot)
-        note(f"wrote {plot}", args.quiet)
+        note(f"wrote {plot}", quiet=args.quiet)
     return 0
 
 
