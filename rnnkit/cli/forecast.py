@@ -229,7 +229,7 @@ def run_command(args):
     note(*result.notes, quiet=args.quiet)
     print(format_report(result))
     if output is not None:
-        write_forecast(result, output)
+        _forecast_frame(result).to_csv(output, index=False)
         note(f"wrote {output}", quiet=args.quiet)
     if plot is not None:
         plot_forecast_figure(result, plot)
@@ -417,10 +417,6 @@ def format_report(result):
     )
     lines.append(_forecast_frame(result).to_string(index=False))
     return "\n".join(lines)
-
-
-def write_forecast(result, path):
-    _forecast_frame(result).to_csv(path, index=False)
 
 
 def plot_forecast_figure(result, path):
