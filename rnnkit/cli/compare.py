@@ -299,8 +299,7 @@ def write_result(result, path):
             "results": result.rows,
         }
         with open(path, "w", encoding="utf-8") as file:
-            json.dump(document, file, indent=2)
-            file.write("\n")
+            file.write(json.dumps(document, indent=2) + "\n")
         return
     with open(path, "w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=columns)
