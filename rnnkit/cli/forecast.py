@@ -289,12 +289,11 @@ def plan(
 
 def _window_length(plan, n_steps):
     """``--n-steps``, else the default raised to a season when the series allows."""
-    season = plan.season
     if n_steps is None:
         n_steps = default_n_steps(len(plan.series.values))
         longest = plan.first_origin - plan.horizon + 1 - MIN_TRAIN_WINDOWS
-        if season is not None and n_steps < season <= longest:
-            n_steps = season
+        if plan.season is not None and n_steps < plan.season <= longest:
+            n_steps = plan.season
     return n_steps
 
 
