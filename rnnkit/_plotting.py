@@ -119,9 +119,8 @@ def _as_series(values, argument):
 def _check_n_history(n_history, horizon):
     if n_history is None:
         return max(48, 4 * horizon)
-    if isinstance(n_history, bool) or not isinstance(n_history, (int, np.integer)):
-        raise ValueError(f"n_history must be a positive int. Got {n_history!r}.")
-    if n_history < 1:
+    valid = isinstance(n_history, (int, np.integer)) and not isinstance(n_history, bool)
+    if not valid or n_history < 1:
         raise ValueError(f"n_history must be a positive int. Got {n_history!r}.")
     return int(n_history)
 
