@@ -8,6 +8,7 @@ plugins register the same name.
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -73,10 +74,9 @@ class CellRegistry:
 
     def drop_distribution(self, distribution):
         """Remove every cell a distribution registered."""
-        for key in [
-            k for k, c in self._cells.items() if c.distribution == distribution
-        ]:
-            del self._cells[key]
+        self._cells = {
+            k: c for k, c in self._cells.items() if c.distribution != distribution
+        }
 
     def resolve(self, name):
         """Return the ``RegisteredCell`` a ``cell`` parameter value selects."""
@@ -111,9 +111,7 @@ class CellRegistry:
 
     def info(self):
         """Map each selectable name to its ``CellInfo``."""
-        bare_counts = {}
-        for cell in self._cells.values():
-            bare_counts[cell.name] = bare_counts.get(cell.name, 0) + 1
+        bare_counts = Counter(cell.name for cell in self._cells.values())
         return {
             (
                 cell.name if bare_counts[cell.name] == 1 else cell.qualified_name

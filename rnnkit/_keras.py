@@ -12,6 +12,7 @@ import tempfile
 import threading
 
 from ._backends import limit_threads
+from ._install import install_extra
 
 # TensorFlow's C++ log level: "2" hides its INFO and WARNING lines, keeps errors.
 TF_LOG_LEVEL_VARIABLE = "TF_CPP_MIN_LOG_LEVEL"
@@ -52,7 +53,14 @@ def quiet_tensorflow_startup():
         with _stderr_lock, _captured_stderr() as captured:
             yield
     finally:
-        _write_stderr(b"".join(_without_info_lines(captured)))
+        kept = b"".join(
+            line
+            for line in captured
+            if not (_INFO_LINE.match(line) or line.startswith(_ABSL_NOTE))
+        )
+        if kept:
+            sys.stderr.flush()
+            os.write(2, kept)
 
 
 @contextlib.contextmanager
@@ -75,20 +83,6 @@ def _captured_stderr():
             os.close(saved)
             file.seek(0)
             lines.extend(file.readlines())
-
-
-def _without_info_lines(lines):
-    return [
-        line
-        for line in lines
-        if not (_INFO_LINE.match(line) or line.startswith(_ABSL_NOTE))
-    ]
-
-
-def _write_stderr(data):
-    if data:
-        sys.stderr.flush()
-        os.write(2, data)
 
 
 @functools.cache
@@ -154,8 +148,6 @@ def describe_backend():
     try:
         keras = import_keras()
     except ImportError:
-        from ._install import install_extra
-
         return f"Keras not installed: {install_extra('cpu')}"
     backend = keras.backend.backend()
     version = getattr(importlib.import_module(backend), "__version__", "?")

@@ -283,16 +283,13 @@ def _h5_weight_count(data):
     """The number of weights a Keras weights file holds, at most 1 per 2 bytes."""
     import h5py
 
-    sizes = []
     with h5py.File(io.BytesIO(data), "r") as file:
-        file.visititems(
-            lambda _, item: (
-                sizes.append(item.size) if isinstance(item, h5py.Dataset) else None
-            )
-        )
-    if sum(sizes) * 2 > len(data):
+        items = []
+        file.visititems(lambda _, item: items.append(item))  # groups and datasets
+        count = sum(item.size for item in items if isinstance(item, h5py.Dataset))
+    if count * 2 > len(data):
         raise InvalidModelFileError("its network declares more weights than it holds")
-    return sum(sizes)
+    return count
 
 
 def _load_keras_weights(model, data):
@@ -388,11 +385,7 @@ def _decode(value, name, depth=0):
         if (
             tag == "estimator"
             and isinstance(inner, dict)
-            and set(inner)
-            == {
-                "class",
-                "params",
-            }
+            and set(inner) == {"class", "params"}
         ):
             cls = _estimator_class(inner["class"])
             return cls(**_decode_params(cls, inner["params"], depth + 1))

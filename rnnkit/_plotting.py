@@ -11,6 +11,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._install import install_extra
+
 _BOUND = re.compile(r"^(lower|upper)_(.+)$")
 
 
@@ -93,8 +95,6 @@ def _import_figure():
     try:
         from matplotlib.figure import Figure
     except ImportError:
-        from ._install import install_extra
-
         raise ImportError(
             "plot_forecast needs matplotlib, which is not installed: "
             f"{install_extra('plot')}."
@@ -119,9 +119,8 @@ def _as_series(values, argument):
 def _check_n_history(n_history, horizon):
     if n_history is None:
         return max(48, 4 * horizon)
-    if isinstance(n_history, bool) or not isinstance(n_history, (int, np.integer)):
-        raise ValueError(f"n_history must be a positive int. Got {n_history!r}.")
-    if n_history < 1:
+    valid = isinstance(n_history, (int, np.integer)) and not isinstance(n_history, bool)
+    if not valid or n_history < 1:
         raise ValueError(f"n_history must be a positive int. Got {n_history!r}.")
     return int(n_history)
 

@@ -148,14 +148,7 @@ def infer_freq(times):
     Lenient, for messages about dates with an early gap; ``TimeAxis.of`` wants
     the whole index evenly spaced.
     """
-    for part in (times, times[-25:]):
-        if len(part) >= 3:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                freq = pd.infer_freq(part)
-            if freq is not None:
-                return freq
-    return None
+    return _freq_of_whole(times) or _freq_of_whole(times[-25:])
 
 
 def season_of(freq):

@@ -22,7 +22,8 @@ import pluggy
 
 from . import _default_cells, hookspecs
 from ._cells import BUILTIN_DISTRIBUTION, CellInfo, CellRegistry, RegisteredCell
-from ._keras import quiet_tensorflow_startup
+from ._keras import import_keras, quiet_tensorflow_startup
+from ._version import __version__
 
 ENTRY_POINT_GROUP = "rnnkit"
 LOAD_ENV = "RNNKIT_LOAD_PLUGINS"
@@ -171,8 +172,6 @@ def _check_cell_contract(entry):
     Keras model holding it could not be loaded again. rnnkit does not register
     it on the plugin's behalf.
     """
-    from ._keras import import_keras
-
     cell = entry.factory(4)
     missing = [a for a in ("state_size", "output_size", "call") if not hasattr(cell, a)]
     if missing:
@@ -204,8 +203,6 @@ def _normalise(name):
 
 def _version(distribution):
     if distribution == BUILTIN_DISTRIBUTION:
-        from ._version import __version__
-
         return __version__
     try:
         return importlib.metadata.version(distribution)

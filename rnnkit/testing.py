@@ -37,6 +37,9 @@ import numpy as np
 
 from . import plugins
 from ._keras import import_keras
+from ._rnn import RNNForecaster
+from ._seq2seq import Seq2SeqForecaster
+from ._windows import make_windows
 
 UNITS = 3
 N_INPUTS = 2
@@ -187,9 +190,6 @@ def check_serializer_registration(cell, **cell_kwargs):
 
 def check_trains_in_forecasters(cell, **cell_kwargs):
     """One epoch of ``RNNForecaster`` and ``Seq2SeqForecaster`` with the cell."""
-    from ._rnn import RNNForecaster
-    from ._seq2seq import Seq2SeqForecaster
-
     X, y = _tiny_windows()
     for forecaster in (RNNForecaster, Seq2SeqForecaster):
         model = forecaster(**_tiny_params(cell, cell_kwargs)).fit(X, y)
@@ -200,8 +200,6 @@ def check_trains_in_forecasters(cell, **cell_kwargs):
 
 def check_pickles_in_fresh_process(cell, **cell_kwargs):
     """A fitted forecaster with the cell unpickles in a new Python process."""
-    from ._rnn import RNNForecaster
-
     X, y = _tiny_windows()
     model = RNNForecaster(**_tiny_params(cell, cell_kwargs)).fit(X, y)
     with tempfile.TemporaryDirectory() as folder:
@@ -229,8 +227,6 @@ def check_pickles_in_fresh_process(cell, **cell_kwargs):
 def _tiny_windows():
     rng = np.random.default_rng(0)
     series = np.sin(np.arange(60) / 3) + 0.1 * rng.normal(size=60)
-    from ._windows import make_windows
-
     X, y = make_windows(series, n_steps=6, horizon=2)
     return np.ascontiguousarray(X), np.ascontiguousarray(y)
 

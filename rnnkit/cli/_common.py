@@ -5,6 +5,8 @@ import contextlib
 import os
 import sys
 
+from .._install import install_extra
+
 
 class UsageError(Exception):
     """A mistake in the command line or its input: one line on stderr, exit 2."""
@@ -54,15 +56,13 @@ def check_output(path, suffixes):
 def check_plot(path):
     if path is None:
         return None
-    from ._figures import check_matplotlib
-
-    if not check_matplotlib():
-        from .._install import install_extra
-
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
         raise UsageError(
             "--plot needs matplotlib, which is not installed: "
             f"{install_extra('plot')}; or leave out --plot."
-        )
+        ) from None
     check_directory(path, "--plot")
     return path
 
@@ -76,24 +76,11 @@ def check_directory(path, option):
         )
 
 
-def note(message, quiet):
+def note(*messages, quiet):
+    """Print each message as a line on stderr, unless ``--quiet``."""
     if not quiet:
-        print(message, file=sys.stderr)
-
-
-def epoch_callback(report):
-    """A Keras callback that shows each finished epoch through ``report``.
-
-    Passed to a neural forecaster's ``fit(X, y, callbacks=[...])``; the total
-    is Keras' own count, so ``epochs="auto"`` shows the epochs it chose.
-    """
-    from .._keras import import_keras
-
-    def on_epoch_end(epoch, logs=None):
-        report(f"epoch {epoch + 1}/{callback.params['epochs']}")
-
-    callback = import_keras().callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
-    return callback
+        for message in messages:
+            print(message, file=sys.stderr)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 
+from .._keras import describe_backend
 from .._version import __version__
 from ._common import UsageError
 from .compare import add_command as add_compare
@@ -33,7 +34,12 @@ def build_parser():
         prog="rnnkit",
         description="Recurrent-network forecasting with scikit-learn manners.",
     )
-    parser.add_argument("--version", action=_ShowVersion)
+    parser.add_argument(
+        "--version",
+        action=_ShowVersion,
+        nargs=0,
+        help="show rnnkit's version and the Keras backend it runs on, and exit",
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for add_command in COMMANDS:
         add_command(subparsers)
@@ -43,17 +49,7 @@ def build_parser():
 class _ShowVersion(argparse.Action):
     """``--version``: rnnkit's version and the Keras backend it would run on."""
 
-    def __init__(self, option_strings, dest, **kwargs):
-        super().__init__(
-            option_strings,
-            dest,
-            nargs=0,
-            help="show rnnkit's version and the Keras backend it runs on, and exit",
-        )
-
     def __call__(self, parser, namespace, values, option_string=None):
-        from .._keras import describe_backend
-
         print(f"rnnkit {__version__} ({describe_backend()})")
         parser.exit()
 

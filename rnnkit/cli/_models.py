@@ -1,6 +1,10 @@
-"""The forecasters the subcommands fit: their names, one factory, fitting."""
+"""The forecasters the subcommands fit: their names, one factory, their epochs."""
 
-from ._common import UsageError, epoch_callback
+from .. import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
+from .._keras import import_keras
+from .._neural_base import BaseNeuralForecaster
+from ..plugins import available_cells
+from ._common import UsageError
 
 NEURAL = ("rnn", "seq2seq")
 MODELS = ("naive", "seasonal", "linear", *NEURAL)
@@ -12,8 +16,6 @@ def make_estimator(name, *, season=None, **params):
     ``params`` (only what the user set: cell, epochs, seed) go to the networks;
     ``season`` is seasonal naive's season length.
     """
-    from .. import LinearForecaster, NaiveForecaster, RNNForecaster, Seq2SeqForecaster
-
     if name == "naive":
         return NaiveForecaster()
     if name == "seasonal":
@@ -24,24 +26,25 @@ def make_estimator(name, *, season=None, **params):
     return neural(**params)
 
 
-def fit(estimator, X, y, report):
-    """Fit ``estimator``; a network shows its epochs through ``report(detail)``."""
-    return estimator.fit(X, y, **epoch_params(estimator, report))
-
-
 def epoch_params(estimator, report):
-    """Fit parameters with which a network shows its epochs through ``report``."""
-    from .._neural_base import BaseNeuralForecaster
+    """Fit parameters with which a network shows its epochs through ``report``.
 
-    if isinstance(estimator, BaseNeuralForecaster):
-        return {"callbacks": [epoch_callback(report)]}
-    return {}
+    For a neural forecaster's ``fit(X, y, callbacks=[...])``: a Keras callback
+    reports each finished epoch; the total is Keras' own count, so
+    ``epochs="auto"`` shows the epochs it chose. Other forecasters get none.
+    """
+    if not isinstance(estimator, BaseNeuralForecaster):
+        return {}
+
+    def on_epoch_end(epoch, logs=None):
+        report(f"epoch {epoch + 1}/{callback.params['epochs']}")
+
+    callback = import_keras().callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
+    return {"callbacks": [callback]}
 
 
 def check_cells(cells, option, *, choices=""):
     """Refuse a cell no installed plugin registers, naming ``option``."""
-    from ..plugins import available_cells
-
     available = available_cells()
     unknown = [cell for cell in cells if cell not in available]
     if unknown:

@@ -65,10 +65,8 @@ def read_series(path, column=None, time_column=None):
         series.notes.append(
             f"filled {n_missing} missing value(s) of {column!r} by linear interpolation"
         )
-    index = _index(times, len(values), series)
-    values = values.set_axis(index).rename(column)
-    if not isinstance(index, pd.RangeIndex):  # times, at their frequency
-        values = _fill_missing_times(values, series)
+    index, grid = _index(times, len(values), series)
+    values = values.set_axis(index).rename(column).reindex(grid)
     series.data = values.interpolate().astype(np.float64)
     return series
 
@@ -178,18 +176,23 @@ def _trim_blank_ends(values, times, column, series):
 
 
 def _index(times, n_values, series):
-    """The series' index: its times, when they have a frequency; else positions.
+    """The series' index and the grid it is filled to: its times, else positions.
 
-    Sets ``series.freq`` for dates. The index is named after the time column,
-    or ``step`` for positions.
+    Times with a frequency are the index, and the grid holds every time at
+    that frequency (see ``_with_grid``). Sets ``series.freq`` for dates. The
+    index is named after the time column, or ``step`` for positions.
     """
     name = series.time_name
+    positions = pd.RangeIndex(n_values, name="step")
     if times is None:
-        return pd.RangeIndex(n_values, name="step")
+        return positions, positions
     if isinstance(times, pd.DatetimeIndex):
         series.freq = _frequency(times)
         if series.freq is not None:
-            return times.rename(name)
+            # The grid's dates carry their frequency, which the series keeps.
+            grid = pd.date_range(times[0], times[-1], freq=series.freq, name=name)
+            at = f"at its frequency {series.freq}"
+            return _with_grid(times.rename(name), grid, at, series)
         reason = "pandas infers no frequency from them"
     else:
         whole = np.asarray(times, dtype=np.float64)
@@ -200,12 +203,26 @@ def _index(times, n_values, series):
         elif (whole[-1] - whole[0]) / step >= 2 * len(whole):
             reason = "more than half of them would be missing at a common step"
         else:
-            return pd.Index(whole.astype(np.int64), name=name)
+            index = pd.Index(whole.astype(np.int64), name=name)
+            grid = pd.Index(np.arange(index[0], index[-1] + step, step), name=name)
+            return _with_grid(index, grid, f"at its step of {step}", series)
     series.notes.append(
         f"the forecast is numbered by position (step), not by {name!r}: "
         f"{reason}, so they cannot be continued"
     )
-    return pd.RangeIndex(n_values, name="step")
+    return positions, positions
+
+
+def _with_grid(index, grid, at, series):
+    """``(index, grid)``, noting the times the grid adds (their values are NaN)."""
+    missing = grid.difference(index)
+    if len(missing):
+        series.notes.append(
+            f"{len(missing)} time(s) missing from {series.time_name!r} {at}, the "
+            f"first {format_time(missing[0])}: added, their values filled by linear "
+            "interpolation"
+        )
+    return index, grid
 
 
 def _frequency(times):
@@ -234,27 +251,6 @@ def _candidate_frequencies(times):
             for start in range(0, len(times) - size + 1, stride)
         )
         yield from (freq for freq, _ in found.most_common())
-
-
-def _fill_missing_times(values, series):
-    """Add the times missing at the index's frequency (their values are NaN)."""
-    index, name = values.index, series.time_name
-    if isinstance(index, pd.DatetimeIndex):
-        grid = pd.date_range(index[0], index[-1], freq=series.freq, name=name)
-        at = f"at its frequency {series.freq}"
-    else:
-        steps = np.diff(index.to_numpy())
-        step = int(np.gcd.reduce(steps)) if len(steps) else 1
-        grid = pd.Index(np.arange(index[0], index[-1] + step, step), name=name)
-        at = f"at its step of {step}"
-    missing = grid.difference(index)
-    if len(missing):
-        series.notes.append(
-            f"{len(missing)} time(s) missing from {name!r} {at}, the first "
-            f"{format_time(missing[0])}: added, their values filled by linear "
-            "interpolation"
-        )
-    return values.reindex(grid)  # the grid's dates carry their frequency
 
 
 def format_time(value):

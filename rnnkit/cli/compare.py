@@ -3,11 +3,14 @@
 import csv
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .. import NaiveForecaster
+from .._keras import import_keras
 from .._version import __version__
+from ..datasets import load_two_sines
 from ._common import (
     UsageError,
     add_output_options,
@@ -18,8 +21,7 @@ from ._common import (
     progress,
 )
 from ._models import MODELS as ALL_MODELS
-from ._models import NEURAL, check_cells, make_estimator
-from ._models import fit as fit_model
+from ._models import NEURAL, check_cells, epoch_params, make_estimator
 
 MODELS = tuple(m for m in ALL_MODELS if m != "seasonal")  # the sines have none
 DEFAULT_CELLS = ("simple", "lstm", "gru")  # the built-ins; plugins via --cells
@@ -164,12 +166,10 @@ def run_command(args):
     print(format_table(result))
     if output is not None:
         write_result(result, output)
-        note(f"wrote {output}", args.quiet)
+        note(f"wrote {output}", quiet=args.quiet)
     if plot is not None:
-        from ._figures import plot_compare
-
         plot_compare(result, plot)
-        note(f"wrote {plot}", args.quiet)
+        note(f"wrote {plot}", quiet=args.quiet)
     return 0
 
 
@@ -222,14 +222,12 @@ def run(plan, step):
     for run_ in plan.runs:
         horizon = run_.horizon
         if horizon not in data:
-            data[horizon] = _load(horizon, plan.n_series)
-            naive_mse[horizon] = _naive_mse(data[horizon])
-            split = data[horizon]
-            result.examples[horizon] = (
-                split.X_test[:N_EXAMPLES],
-                split.y_test[:N_EXAMPLES],
-                {},
+            data[horizon] = split = load_two_sines(
+                horizon=horizon, n_series=plan.n_series, n_steps=N_STEPS
             )
+            naive_mse[horizon] = _naive_mse(split)
+            examples = (split.X_test[:N_EXAMPLES], split.y_test[:N_EXAMPLES], {})
+            result.examples[horizon] = examples
         with step(f"{run_.label}, {_steps(horizon)} ahead") as report:
             row, forecast = _fit_and_score(run_, data[horizon], plan, report)
         row["ratio_to_naive"] = row["test_mse"] / naive_mse[horizon]
@@ -258,14 +256,14 @@ def format_table(result):
     header = ("model", "horizon", "test MSE", "x naive", "fit s", "seed")
     cells = [
         (
-            _label(row),
+            run_.label,
             str(row["horizon"]),
             f"{row['test_mse']:.5f}",
             f"{row['ratio_to_naive']:.3f}",
             f"{row['fit_seconds']:.1f}",
             "-" if row["seed_mse"] is None else f"{row['seed_mse']:.4f}",
         )
-        for row in result.rows
+        for run_, row in zip(plan.runs, result.rows, strict=True)
     ]
     widths = [max(len(r[i]) for r in [header, *cells]) for i in range(len(header))]
     lines.append("")
@@ -301,13 +299,49 @@ def write_result(result, path):
             "results": result.rows,
         }
         with open(path, "w", encoding="utf-8") as file:
-            json.dump(document, file, indent=2)
-            file.write("\n")
+            file.write(json.dumps(document, indent=2) + "\n")
         return
     with open(path, "w", encoding="utf-8", newline="") as file:
         writer = csv.DictWriter(file, fieldnames=columns)
         writer.writeheader()
         writer.writerows(result.rows)
+
+
+def plot_compare(result, path):
+    """A few test series per horizon, with each model's forecast: the book's view."""
+    from matplotlib.figure import Figure  # not pyplot: no process-wide state
+
+    horizons = list(result.examples)
+    n_cols = max(len(result.examples[h][0]) for h in horizons)
+    figure = Figure(
+        figsize=(4.2 * n_cols + 2, 3.2 * len(horizons)), layout="constrained"
+    )
+    axes = figure.subplots(len(horizons), n_cols, squeeze=False)
+    for row, horizon in enumerate(horizons):
+        X, y, forecasts = result.examples[horizon]
+        past = np.arange(X.shape[1])
+        future = np.arange(X.shape[1], X.shape[1] + horizon)
+        for col, ax in enumerate(axes[row]):
+            if col >= len(X):
+                ax.set_visible(False)
+                continue
+            ax.plot(past, X[col], ".-", color="0.2", lw=1, ms=3, label="series")
+            ax.plot(
+                future, np.reshape(y[col], -1), "o", color="0.2", mfc="none",
+                label="actual",
+            )  # fmt: skip
+            for k, (label, forecast) in enumerate(forecasts.items()):
+                ax.plot(
+                    future, np.reshape(forecast[col], -1), "x-", color=f"C{k % 10}",
+                    lw=1, ms=5, label=label,
+                )  # fmt: skip
+            ax.set_title(f"test series {col + 1}, {_steps(horizon)} ahead", fontsize=10)
+            ax.set_xlabel("time step")
+            ax.grid(alpha=0.3)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside right upper", fontsize=9)
+    figure.suptitle("rnnkit compare: the chapter's two-sine series")
+    figure.savefig(path, dpi=100)
 
 
 # --- pieces -----------------------------------------------------------------------
@@ -324,8 +358,6 @@ def _check_cells(cells, default):
 
 
 def _keras_backend():
-    from .._keras import import_keras
-
     try:
         keras = import_keras()
     except ImportError as error:
@@ -333,15 +365,7 @@ def _keras_backend():
     return keras.backend.backend()
 
 
-def _load(horizon, n_series):
-    from ..datasets import load_two_sines
-
-    return load_two_sines(horizon=horizon, n_series=n_series, n_steps=N_STEPS)
-
-
 def _naive_mse(data):
-    from .. import NaiveForecaster
-
     forecast = NaiveForecaster().fit(data.X_train, data.y_train).predict(data.X_test)
     return _mse(data.y_test, forecast)
 
@@ -356,13 +380,11 @@ def _estimator(run_, plan):
 def _fit_and_score(run_, data, plan, report):
     estimator = _estimator(run_, plan)
     start = time.perf_counter()
-    fit_model(estimator, data.X_train, data.y_train, report)
+    estimator.fit(data.X_train, data.y_train, **epoch_params(estimator, report))
     seconds = time.perf_counter() - start
     forecast = estimator.predict(data.X_test)
     row = {
-        "model": run_.model,
-        "cell": run_.cell,
-        "horizon": run_.horizon,
+        **asdict(run_),  # model, cell, horizon
         "test_mse": _mse(data.y_test, forecast),
         "ratio_to_naive": None,
         "fit_seconds": round(seconds, 3),
@@ -373,10 +395,6 @@ def _fit_and_score(run_, data, plan, report):
 
 def _mse(y_true, y_pred):
     return float(np.mean((np.asarray(y_true) - np.asarray(y_pred)) ** 2))
-
-
-def _label(row):
-    return row["model"] if row["cell"] is None else f"{row['model']} {row['cell']}"
 
 
 def _steps(horizon):

@@ -10,13 +10,16 @@ calibration and forecasts the next values with their intervals. The networks
 run at rnnkit's defaults, except for what the user sets.
 """
 
+import argparse
 import time
 import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import SeriesForecaster, backtest
 from .._metrics import coverage_label
+from .._plotting import plot_forecast
 from .._time_index import season_of
 from ._common import (
     UsageError,
@@ -185,8 +188,6 @@ def add_command(subparsers):
 
 def coverages(text):
     """``--coverage 80,95`` (or ``0.8,0.95``) as sorted fractions."""
-    import argparse
-
     levels = []
     for part in text.split(","):
         try:
@@ -208,8 +209,7 @@ def run_command(args):
     output = check_output(args.output, (".csv",))
     plot = check_plot(args.plot)
     series = read_series(args.file, args.column, args.time_column)
-    for message in series.notes:
-        note(message, args.quiet)
+    note(*series.notes, quiet=args.quiet)
     work = plan(
         series,
         horizon=args.horizon,
@@ -222,22 +222,18 @@ def run_command(args):
         n_origins=args.origins,
         coverage=args.coverage,
     )
-    for message in work.notes:
-        note(message, args.quiet)
+    note(*work.notes, quiet=args.quiet)
     print(describe(work))
     with progress(args.quiet, len(work.candidates) + 1) as step:
         result = run(work, step)
-    for message in result.notes:
-        note(message, args.quiet)
+    note(*result.notes, quiet=args.quiet)
     print(format_report(result))
     if output is not None:
-        write_forecast(result, output)
-        note(f"wrote {output}", args.quiet)
+        _forecast_frame(result).to_csv(output, index=False)
+        note(f"wrote {output}", quiet=args.quiet)
     if plot is not None:
-        from ._figures import plot_forecast_figure
-
         plot_forecast_figure(result, plot)
-        note(f"wrote {plot}", args.quiet)
+        note(f"wrote {plot}", quiet=args.quiet)
     return 0
 
 
@@ -293,12 +289,11 @@ def plan(
 
 def _window_length(plan, n_steps):
     """``--n-steps``, else the default raised to a season when the series allows."""
-    season = plan.season
     if n_steps is None:
         n_steps = default_n_steps(len(plan.series.values))
         longest = plan.first_origin - plan.horizon + 1 - MIN_TRAIN_WINDOWS
-        if season is not None and n_steps < season <= longest:
-            n_steps = season
+        if plan.season is not None and n_steps < plan.season <= longest:
+            n_steps = plan.season
     return n_steps
 
 
@@ -342,8 +337,6 @@ def describe(plan):
 
 def run(plan, step):
     """Backtest the candidates, then refit the chosen one on the whole series."""
-    from .. import backtest
-
     y = plan.series.data
     summaries, seconds, backtests = {}, {}, {}
     for name in plan.candidates:
@@ -425,8 +418,29 @@ def format_report(result):
     return "\n".join(lines)
 
 
-def write_forecast(result, path):
-    _forecast_frame(result).to_csv(path, index=False)
+def plot_forecast_figure(result, path):
+    """The whole series and the fan; below, the backtest's forecasts and the fan."""
+    from matplotlib.figure import Figure  # not pyplot: no process-wide state
+
+    plan = result.plan
+    y, label = plan.series.data, result.chosen_label
+    figure = Figure(figsize=(10, 6.5), layout="constrained")
+    whole, zoom = figure.subplots(2, 1)
+    plot_forecast(y, result.forecast, result.intervals, ax=whole, n_history=len(y))
+    backtest = result.backtest
+    zoom.axvspan(backtest["date"].iloc[0], y.index[-1], color="0.92", label="backtest")
+    for k, (_, rows) in enumerate(backtest.groupby("origin", sort=False)):
+        zoom.plot(
+            rows["date"], rows["forecast"], "--", color="C1", lw=1.2,
+            label=None if k else f"{label}, backtest ({plan.horizon} ahead)",
+        )  # fmt: skip
+    recent = min(len(y), plan.n_backtest + plan.horizon)
+    plot_forecast(y, result.forecast, result.intervals, ax=zoom, n_history=recent)
+    whole.set_title(f"{plan.series.name}: the whole series and the forecast")
+    zoom.set_title(f"the backtest and the forecast: {label}")
+    zoom.set_xlabel(plan.series.index_name)
+    figure.suptitle(f"rnnkit forecast: {plan.series.path}")
+    figure.savefig(path, dpi=100)
 
 
 # --- the models -------------------------------------------------------------------
@@ -438,8 +452,6 @@ def _estimator(name, plan):
 
 
 def _series_forecaster(name, plan, **params):
-    from .. import SeriesForecaster
-
     return SeriesForecaster(
         _estimator(name, plan), n_steps=plan.n_steps, horizon=plan.horizon, **params
     )

@@ -1,5 +1,10 @@
 """``rnnkit plugins``: the installed plugins and the cells they register."""
 
+import json
+
+from .._keras import describe_backend
+from ..plugins import list_cells
+
 
 def add_command(subparsers):
     parser = subparsers.add_parser(
@@ -16,11 +21,6 @@ def add_command(subparsers):
 
 
 def run_command(args):
-    import json
-
-    from .._keras import describe_backend
-    from ..plugins import list_cells
-
     cells = list_cells()
     if args.json:
         listing = [{"cell": name, **info._asdict()} for name, info in cells.items()]
