@@ -1,0 +1,510 @@
+"""Many series, one global model: accuracy on a real panel, and scale on synthetic ones.
+
+Run: python benchmarks/panel.py --part accuracy [--n-steps 8 16] [--write]
+     python benchmarks/panel.py --part scale [--sizes 100 1000 10000]
+(needs the benchmark extra: pip install -e ".[cpu,benchmarks]"; KERAS_BACKEND=jax
+is the fast path on CPU)
+
+Part accuracy: the 12 series of statsmodels' ``macrodata`` (quarterly, 203
+values each, 1959Q1 to 2009Q3) as one wide panel with a quarterly PeriodIndex
+(so ``backtest`` scales MASE by the seasonal naive of season 4). Rolling
+origin over the last 5 non-overlapping horizons of 8 quarters, every model
+refit at each origin. Side by side in one run: one GLOBAL
+``SeriesForecaster(RNNForecaster(random_state=0))`` on the whole panel
+(``rnnkit.backtest``), LOCAL ones (the same forecaster and settings, one
+backtest per series), ``LinearForecaster`` global and local, seasonal naive
+and statsforecast's AutoETS (season_length=4). MASE is the mean absolute
+error over the in-sample seasonal-naive one up to each origin, computed here
+for every model from its forecasts and checked against backtest's own for the
+rnnkit models; the summary is the geometric mean over series of each model's
+MASE divided by seasonal naive's. Seconds are each model's whole backtest
+(every fit and forecast, all series).
+
+Part scale: synthetic panels of random walks plus a weekly season plus noise
+at levels from 1 to 10,000, ``--sizes`` series of 500 daily points (a wide
+DataFrame). Each size runs in a fresh process: one epoch of a global
+``RNNForecaster(epochs=1, batch_size=1024, units=32)`` on windows of 24 (wall
+seconds, seconds per 1,000 windows, and the peak resident memory above the
+process's memory just before the fit, beside the panel's size), then
+``predict()`` for every series.
+
+Tune nothing on statsmodels' ``co2``, ``sunspots`` or ``elnino``: they are kept
+back for acceptance checks.
+"""
+
+import argparse
+import gc
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import pandas as pd
+from _readme import write_section
+
+# --- part accuracy: statsmodels' macrodata ----------------------------------------
+
+SERIES = [
+    "realgdp", "realcons", "realinv", "realgovt", "realdpi", "cpi",
+    "m1", "tbilrate", "unemp", "pop", "infl", "realint",
+]  # fmt: skip
+SEASON = 4
+# Two years. The first of the 5 origins still trains on 163 values: windows of
+# 16 give each series 140 training windows, so 8 is not too long.
+HORIZON = 8
+N_ORIGINS = 5
+SEASONAL_NAIVE = "seasonal naive"
+
+
+def load_macrodata():
+    """The 12 series as a wide DataFrame indexed by quarter (season 4)."""
+    import statsmodels.api as sm
+
+    data = sm.datasets.macrodata.load_pandas().data
+    index = pd.PeriodIndex.from_fields(
+        year=data["year"].astype(int), quarter=data["quarter"].astype(int), freq="Q"
+    )
+    return pd.DataFrame(data[SERIES].to_numpy(np.float64), index=index, columns=SERIES)
+
+
+def seasonal_naive_scale(history, season=SEASON):
+    """Mean absolute in-sample error of the seasonal naive forecast."""
+    return float(np.mean(np.abs(history[season:] - history[:-season])))
+
+
+def cutoffs(n_values):
+    """Values seen at the last N_ORIGINS non-overlapping origins, oldest first."""
+    return [n_values - k * HORIZON for k in range(N_ORIGINS, 0, -1)]
+
+
+def own_backtest(forecast_of):
+    """A model outside rnnkit at the same origins, as backtest's forecasts table."""
+
+    def run(panel):
+        frames = []
+        for key in panel.columns:
+            values = panel[key].to_numpy()
+            for cut in cutoffs(len(values)):
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "unique_id": key,
+                            "origin": panel.index[cut - 1],
+                            "step": np.arange(1, HORIZON + 1),
+                            "actual": values[cut : cut + HORIZON],
+                            "forecast": forecast_of(values[:cut]),
+                        }
+                    )
+                )
+        return pd.concat(frames, ignore_index=True), None
+
+    return run
+
+
+def seasonal_naive(history):
+    return np.resize(history[-SEASON:], HORIZON)
+
+
+def auto_ets(history):
+    from statsforecast.models import AutoETS
+
+    return AutoETS(season_length=SEASON).forecast(y=history, h=HORIZON)["mean"]
+
+
+def rnnkit_global(make_forecaster, n_steps):
+    """One model for every series at each origin: backtest on the wide panel."""
+
+    def run(panel):
+        from rnnkit import SeriesForecaster, backtest
+
+        model = SeriesForecaster(make_forecaster(), n_steps=n_steps, horizon=HORIZON)
+        result = backtest(model, panel, n_origins=N_ORIGINS)
+        return result.forecasts, result.per_series["mase"].to_dict()
+
+    return run
+
+
+def rnnkit_local(make_forecaster, n_steps):
+    """One model per series at each origin: backtest on each series alone."""
+
+    def run(panel):
+        from rnnkit import SeriesForecaster, backtest
+
+        frames, mases = [], {}
+        for key in panel.columns:
+            model = SeriesForecaster(
+                make_forecaster(), n_steps=n_steps, horizon=HORIZON
+            )
+            result = backtest(model, panel[key], n_origins=N_ORIGINS)
+            frame = result.forecasts
+            frame.insert(0, "unique_id", key)
+            frames.append(frame)
+            mases[key] = float(result.summary["mase"])
+        return pd.concat(frames, ignore_index=True), mases
+
+    return run
+
+
+def accuracy_models(n_steps_options, neural_params):
+    import rnnkit
+
+    def rnn():
+        return rnnkit.RNNForecaster(random_state=0, **neural_params)
+
+    table = {
+        SEASONAL_NAIVE: own_backtest(seasonal_naive),
+        "AutoETS": own_backtest(auto_ets),
+    }
+    for n_steps in n_steps_options:
+        table[f"linear global, n_steps={n_steps}"] = rnnkit_global(
+            rnnkit.LinearForecaster, n_steps
+        )
+        table[f"linear local, n_steps={n_steps}"] = rnnkit_local(
+            rnnkit.LinearForecaster, n_steps
+        )
+        table[f"RNN global, n_steps={n_steps}"] = rnnkit_global(rnn, n_steps)
+        table[f"RNN local, n_steps={n_steps}"] = rnnkit_local(rnn, n_steps)
+    return table
+
+
+def mase_per_series(forecasts, panel):
+    """Each series' MASE: per origin, errors over the seasonal naive's up to it."""
+    scores = {}
+    for key, rows in forecasts.groupby("unique_id", sort=False):
+        values = panel[key].to_numpy()
+        scaled = []
+        for origin, block in rows.groupby("origin", sort=False):
+            cut = panel.index.get_loc(origin) + 1
+            actual = block["actual"].to_numpy()
+            if not np.allclose(actual, values[cut : cut + HORIZON]):
+                raise AssertionError(f"{key} at {origin}: actuals do not line up")
+            errors = np.abs(block["forecast"].to_numpy() - actual)
+            scaled.append(errors / seasonal_naive_scale(values[:cut]))
+        scores[key] = float(np.mean(np.concatenate(scaled)))
+    return scores
+
+
+def geometric_mean(ratios):
+    return float(np.exp(np.mean(np.log(list(ratios)))))
+
+
+def warm_up():
+    """Import Keras and compile once, so no model pays for it in its seconds."""
+    from rnnkit import RNNForecaster, make_windows
+
+    X, y = make_windows(np.sin(np.arange(200) / 5), 8, HORIZON)
+    RNNForecaster(epochs=1, random_state=0).fit(X, y).predict(X[:1])
+
+
+def run_accuracy(args):
+    import keras
+
+    panel = load_macrodata()
+    table = accuracy_models(args.n_steps, args.params)
+    if args.models:
+        keep = {SEASONAL_NAIVE, *args.models}
+        table = {k: v for k, v in table.items() if k in keep}
+    warm_up()
+    started = time.perf_counter()
+    mases, seconds, scale_gap = {}, {}, 0.0
+    for name, run in table.items():
+        start = time.perf_counter()
+        forecasts, reported = run(panel)
+        seconds[name] = time.perf_counter() - start
+        mases[name] = mase_per_series(forecasts, panel)
+        for key, value in (reported or {}).items():  # backtest's own MASE
+            scale_gap = max(scale_gap, abs(value - mases[name][key]) / value)
+        summary = geometric_mean(
+            mases[name][k] / mases[SEASONAL_NAIVE][k] for k in SERIES
+        )
+        print(
+            f"{name}: geometric mean MASE vs seasonal naive {summary:.3f}, "
+            f"{seconds[name]:.1f} s",
+            flush=True,
+        )
+    heading = (
+        f"{len(SERIES)} series of 203 quarters, {N_ORIGINS} rolling origins "
+        f"{HORIZON} quarters apart, horizon {HORIZON}, every model refit at every "
+        f"origin; `RNNForecaster(random_state=0"
+        f"{', ' + json.dumps(args.params) if args.params else ''})` at its "
+        f"defaults; {os.cpu_count()} CPU cores (shared), Keras {keras.__version__} "
+        f"({keras.backend.backend()}); {time.perf_counter() - started:.0f} s in all. "
+        f"backtest's own MASE matches the one computed here for every rnnkit "
+        f"model and series (largest relative gap {scale_gap:.1e})."
+    )
+    summary = accuracy_summary(mases, seconds)
+    must_holds = accuracy_must_holds(mases, seconds, args.n_steps)
+    per_series = per_series_table(mases)
+    print("", heading, "", summary, "", per_series, "", must_holds, sep="\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"mase": mases, "seconds": seconds}))
+    if args.write:
+        text = f"{heading}\n\n{summary}\n\n{must_holds}\n\nMASE per series:\n\n"
+        write_section("panel", text + per_series)
+
+
+def accuracy_summary(mases, seconds):
+    lines = [
+        "| model | geometric mean MASE vs seasonal naive | mean MASE | "
+        "backtest s (5 origins, all series) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, scores in mases.items():
+        ratio = geometric_mean(scores[k] / mases[SEASONAL_NAIVE][k] for k in SERIES)
+        mean = np.mean([scores[k] for k in SERIES])
+        lines.append(f"| {name} | {ratio:.3f} | {mean:.3f} | {seconds[name]:.1f} |")
+    return "\n".join(lines)
+
+
+def per_series_table(mases):
+    names = list(mases)
+    lines = [
+        "| series | " + " | ".join(names) + " |",
+        "| --- |" + " --- |" * len(names),
+    ]
+    for key in SERIES:
+        cells = " | ".join(f"{mases[name][key]:.3f}" for name in names)
+        lines.append(f"| {key} | {cells} |")
+    return "\n".join(lines)
+
+
+def accuracy_must_holds(mases, seconds, n_steps_options):
+    lines = []
+    for n_steps in n_steps_options:
+        pooled = f"RNN global, n_steps={n_steps}"
+        alone = f"RNN local, n_steps={n_steps}"
+        if pooled not in mases or alone not in mases:
+            continue
+        ratios = [
+            geometric_mean(mases[m][k] / mases[SEASONAL_NAIVE][k] for k in SERIES)
+            for m in (pooled, alone)
+        ]
+        time_ratio = seconds[pooled] / seconds[alone]
+        verdict = "PASS" if ratios[0] <= ratios[1] and time_ratio < 1 else "FAIL"
+        lines.append(
+            f"- n_steps={n_steps}: the global model's geometric-mean MASE ratio "
+            f"{ratios[0]:.3f} against the local models' {ratios[1]:.3f} "
+            f"({'no worse' if ratios[0] <= ratios[1] else 'worse'}), in "
+            f"{time_ratio:.2f}x their fit time ({seconds[pooled]:.0f} s against "
+            f"{seconds[alone]:.0f} s): **{verdict}**"
+        )
+    return "\n".join(
+        ["Must-hold: the global model's geometric-mean MASE is no worse than the "
+         "local models', in less total fit time (the ratio):", "", *lines]
+    )  # fmt: skip
+
+
+# --- part scale: synthetic panels ---------------------------------------------------
+
+SCALE_LENGTH, SCALE_STEPS = 500, 24
+
+
+def synthetic_panel(n_series, seed=0):
+    """Random walks with a weekly season and noise, levels from 1 to 10,000."""
+    rng = np.random.default_rng(seed)
+    level = 10 ** rng.uniform(0, 4, n_series)
+    spread = level * rng.uniform(0.005, 0.02, n_series)
+    t = np.arange(SCALE_LENGTH)[:, None]
+    phase = rng.uniform(0, 2 * np.pi, n_series)
+    amplitude = 3 * spread * rng.uniform(0, 1, n_series)
+    season = amplitude * np.sin(2 * np.pi * t / 7 + phase)
+    walk = np.cumsum(rng.normal(0, 1, (SCALE_LENGTH, n_series)), axis=0) * spread
+    values = level + walk + season + rng.normal(0, 0.5, walk.shape) * spread
+    index = pd.date_range("2020-01-01", periods=SCALE_LENGTH, freq="D")
+    columns = [f"s{i:05d}" for i in range(n_series)]
+    return pd.DataFrame(values, index=index, columns=columns)
+
+
+def proc_status_kb(field):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def reset_peak_rss():
+    """Restart the peak (VmHWM) from the current RSS; False where Linux will not."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def scale_model():
+    from rnnkit import RNNForecaster, SeriesForecaster
+
+    forecaster = RNNForecaster(epochs=1, batch_size=1024, units=32, random_state=0)
+    return SeriesForecaster(
+        forecaster, n_steps=SCALE_STEPS, horizon=1, calibration=None
+    )
+
+
+def scale_child(n_series):
+    """One size, measured in this (fresh) process; prints one JSON line."""
+    panel = synthetic_panel(n_series)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scale_model().fit(panel.iloc[:, :10]).predict()  # import, compile once
+    gc.collect()
+    rss_before = proc_status_kb("VmRSS")
+    exact = reset_peak_rss()
+    maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    model = scale_model()
+    start = time.perf_counter()
+    model.fit(panel)
+    fit_seconds = time.perf_counter() - start
+    peak = proc_status_kb("VmHWM")
+    if not exact:  # ru_maxrss is the lifetime peak: the fit's, if it grew
+        peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, maxrss_before)
+    start = time.perf_counter()
+    forecast = model.predict()
+    predict_seconds = time.perf_counter() - start
+    assert forecast.shape == (1, n_series)
+    start = time.perf_counter()
+    model.predict()  # again: the network's predict function is compiled now
+    repeat_seconds = time.perf_counter() - start
+    n_windows = n_series * (SCALE_LENGTH - SCALE_STEPS)
+    print(
+        json.dumps(
+            {
+                "n_series": n_series,
+                "n_windows": n_windows,
+                "panel_mb": n_series * SCALE_LENGTH * 8 / 2**20,
+                "rss_before_mb": rss_before / 1024,
+                "extra_peak_mb": (peak - rss_before) / 1024,
+                "peak_exact": exact,
+                "fit_s": fit_seconds,
+                "fit_s_per_1000_windows": fit_seconds / n_windows * 1000,
+                "predict_s": predict_seconds,
+                "predict_s_per_1000_series": predict_seconds / n_series * 1000,
+                "repeat_predict_s": repeat_seconds,
+            }
+        )
+    )
+
+
+def run_scale(args):
+    import keras
+
+    rows = []
+    for n_series in args.sizes:
+        start = time.perf_counter()
+        child = subprocess.run(
+            [sys.executable, __file__, "--scale-child", str(n_series)],
+            capture_output=True,
+            text=True,
+        )
+        if child.returncode:
+            print(child.stderr[-3000:], file=sys.stderr)
+            raise SystemExit(f"{n_series} series: the child exited {child.returncode}")
+        row = json.loads(child.stdout.strip().splitlines()[-1])
+        row["process_s"] = time.perf_counter() - start
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    heading = (
+        f"`SeriesForecaster(RNNForecaster(epochs=1, batch_size=1024, units=32, "
+        f"random_state=0), n_steps={SCALE_STEPS}, horizon=1, calibration=None)` on "
+        f"wide panels of {SCALE_LENGTH} daily points per series, one fresh process "
+        f"per size; {os.cpu_count()} CPU cores (shared), Keras {keras.__version__} "
+        f"({keras.backend.backend()})."
+    )
+    table, must_holds = scale_table(rows)
+    print("", heading, "", table, "", must_holds, sep="\n")
+    if args.write:
+        write_section("panel_scale", f"{heading}\n\n{table}\n\n{must_holds}")
+
+
+def scale_table(rows):
+    lines = [
+        "| series | windows | panel MB | RSS before fit MB | extra peak MB | "
+        "extra / panel | fit s (1 epoch) | fit s per 1,000 windows | predict s | "
+        "predict s per 1,000 series | predict again s | process s |",
+        "| --- |" + " --- |" * 11,
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n_series']:,} | {r['n_windows']:,} | {r['panel_mb']:.1f} | "
+            f"{r['rss_before_mb']:.0f} | {r['extra_peak_mb']:.0f}"
+            f"{'' if r['peak_exact'] else ' (ru_maxrss)'} | "
+            f"{r['extra_peak_mb'] / r['panel_mb']:.1f}x | {r['fit_s']:.1f} | "
+            f"{r['fit_s_per_1000_windows']:.3f} | {r['predict_s']:.2f} | "
+            f"{r['predict_s_per_1000_series']:.3f} | {r['repeat_predict_s']:.2f} | "
+            f"{r['process_s']:.0f} |"
+        )
+    checks = []
+    for r in rows:
+        ratio = r["extra_peak_mb"] / r["panel_mb"]
+        checks.append(
+            f"- {r['n_series']:,} series: extra peak memory {ratio:.1f}x the panel "
+            f"(< 3x): **{'PASS' if ratio < 3 else 'FAIL'}**"
+        )
+    by_size = {r["n_series"]: r for r in rows}
+    if 1_000 in by_size and 10_000 in by_size:
+        ratio = (
+            by_size[10_000]["fit_s_per_1000_windows"]
+            / by_size[1_000]["fit_s_per_1000_windows"]
+        )
+        verdict = "PASS" if ratio <= 1.2 else "FAIL"
+        checks.append(
+            f"- seconds per 1,000 windows, 10,000 series over 1,000: {ratio:.2f} "
+            f"(<= 1.2): **{verdict}**"
+        )
+    else:
+        checks.append(
+            "- seconds per 1,000 windows, 10,000 series over 1,000 (<= 1.2): "
+            "not measured (needs both sizes)"
+        )
+    for r in rows:
+        per = r["predict_s_per_1000_series"]
+        again = r["repeat_predict_s"] / r["n_series"] * 1000
+        checks.append(
+            f"- {r['n_series']:,} series: the first predict() {per:.3f} s per 1,000 "
+            f"series (< 1 s): **{'PASS' if per < 1 else 'FAIL'}** (a second "
+            f"call, the network's predict function compiled: {again:.3f} s)"
+        )
+    return "\n".join(lines), "Must-holds:\n\n" + "\n".join(checks)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=["accuracy", "scale"], default="accuracy")
+    parser.add_argument(
+        "--n-steps",
+        type=int,
+        nargs="+",
+        default=[8, 16],
+        help="window lengths to try (accuracy; each runs global and local)",
+    )
+    parser.add_argument("--models", nargs="+", metavar="NAME", help="a subset")
+    parser.add_argument(
+        "--params",
+        type=json.loads,
+        default={},
+        help="JSON of RNNForecaster parameters to change (for experiments; the "
+        "written table uses the defaults)",
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[100, 1_000, 10_000], help="(scale)"
+    )
+    parser.add_argument("--json", metavar="FILE", help="also write the scores as JSON")
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.scale_child:
+        scale_child(args.scale_child)
+    elif args.part == "accuracy":
+        run_accuracy(args)
+    else:
+        run_scale(args)
+
+
+if __name__ == "__main__":
+    main()
