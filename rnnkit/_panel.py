@@ -179,28 +179,33 @@ def _split_wide(frame):
 class PooledWindows:
     """The windows of every series of a panel, as views of one buffer.
 
-    ``X`` ``(n_windows, n_steps, 1)`` and ``Y`` ``(n_windows, horizon)`` cover
-    the whole buffer, straddling windows included; ``rows[i]`` numbers the
-    windows that lie within series ``i``, oldest first.
+    ``X`` ``(n_windows, n_steps, n_features)`` and ``Y`` ``(n_windows,
+    horizon)`` cover the whole buffer, straddling windows included;
+    ``spans[i]`` is ``(first, stop)``, the rows of the windows that lie within
+    series ``i``, oldest first. Sets of rows are kept as such spans: an array
+    of row numbers would cost as much as the data.
     """
 
     X: np.ndarray
     Y: np.ndarray
-    rows: list
+    spans: list
 
     @classmethod
-    def of(cls, series, n_steps, horizon):
-        buffer = np.concatenate(series)
+    def of(cls, series, levels, spreads, n_steps, horizon):
+        """Windows of ``(values - level) / spread`` of each series, one copy."""
+        buffer = np.empty(sum(len(values) for values in series))
+        spans, start = [], 0
+        for values, level, spread in zip(series, levels, spreads, strict=True):
+            np.divide(values - level, spread, out=buffer[start : start + len(values)])
+            spans.append((start, start + len(values) - n_steps - horizon + 1))
+            start += len(values)
         X, Y = make_windows(buffer, n_steps, horizon)
-        starts = np.cumsum([0] + [len(v) for v in series[:-1]])
-        rows = [
-            np.arange(start, start + len(v) - n_steps - horizon + 1)
-            for start, v in zip(starts, series, strict=True)
-        ]
-        return cls(X[:, :, np.newaxis], Y.reshape(len(Y), -1), rows)
+        return cls(X[:, :, np.newaxis], Y.reshape(len(Y), -1), spans)
 
-    def all_rows(self):
-        return np.concatenate(self.rows)
+
+def rows_of(spans):
+    """The row numbers of ``spans``, as one array."""
+    return np.concatenate([np.arange(first, stop) for first, stop in spans])
 
 
 def normalise(values):

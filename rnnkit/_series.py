@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _conformal
 from ._base import MAX_DIM, BaseForecaster, _pop_int
 from ._metrics import coverage_label, mase, naive_error
-from ._panel import PooledWindows, normalise, read_panel, write_forecasts
+from ._panel import PooledWindows, normalise, read_panel, rows_of, write_forecasts
 from ._series_data import (
     check_coverages,
     check_length,
@@ -224,20 +224,15 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self.series_ids_, self.name_ = panel.ids, panel.name
         self._axes = panel.axes
         self._levels, self._spreads = self._normalisation(panel)
-        normed = [
-            (values - level) / spread
-            for values, level, spread in zip(
-                panel.values, self._levels, self._spreads, strict=True
-            )
-        ]
+        scaling = list(zip(panel.values, self._levels, self._spreads, strict=True))
         self._scope = "global" if panel.layout == "series" else self.scope
         if self._scope == "local":
             fits = Parallel(n_jobs=self.n_jobs)(
-                delayed(self._fit_windows)([values], None, horizon, fit_params)
-                for values in normed
+                delayed(self._fit_windows)([one], None, horizon, fit_params)
+                for one in scaling
             )
         else:
-            fits = [self._fit_windows(normed, covariates, horizon, fit_params)]
+            fits = [self._fit_windows(scaling, covariates, horizon, fit_params)]
         self._fitted = [forecaster for forecaster, _ in fits]
         self._errors = None if self.calibration is None else [e for _, e in fits]
         self._publish_fits()
@@ -515,17 +510,18 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 else dict(zip(self.series_ids_, errors, strict=True))
             )
 
-    def _fit_windows(self, normed, covariates, horizon, fit_params):
-        """One forecaster fitted on the windows of ``normed`` series, and its
-        calibration errors (None without calibration)."""
-        windows = _pooled_windows(normed, covariates, self.n_steps, horizon)
+    def _fit_windows(self, scaling, covariates, horizon, fit_params):
+        """One forecaster fitted on the windows of series ``(values, level,
+        spread)``, and its calibration errors (None without calibration)."""
+        windows = _pooled_windows(scaling, covariates, self.n_steps, horizon)
         errors = None
         if self.calibration == "conformal":
-            train_rows, calibration_rows = self._calibration_split(windows, horizon)
-            forecaster = self._fit_forecaster(windows, train_rows, **fit_params)
-            forecast = self._predict_windows(forecaster, windows.X[calibration_rows])
-            errors = np.abs(windows.Y[calibration_rows] - forecast)
-        return self._fit_forecaster(windows, windows.all_rows(), **fit_params), errors
+            train_spans, calibration_spans = self._calibration_split(windows, horizon)
+            forecaster = self._fit_forecaster(windows, train_spans, **fit_params)
+            rows = rows_of(calibration_spans)
+            forecast = self._predict_windows(forecaster, windows.X[rows])
+            errors = np.abs(windows.Y[rows] - forecast)
+        return self._fit_forecaster(windows, windows.spans, **fit_params), errors
 
     def _normalisation(self, panel):
         """Each series' level and spread; a single series stays as it is."""
@@ -534,19 +530,24 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         levels, spreads = zip(*map(normalise, panel.values), strict=True)
         return np.array(levels), np.array(spreads)
 
-    def _fit_forecaster(self, windows, rows, **fit_params):
-        """A fitted clone of the forecaster, trained on the windows ``rows``."""
+    def _fit_forecaster(self, windows, spans, **fit_params):
+        """A fitted clone of the forecaster, trained on the windows of ``spans``."""
         forecaster = clone(self.forecaster)
-        if isinstance(forecaster, BaseForecaster) and not _consecutive(rows):
-            # Every window of the buffer, those outside ``rows`` (straddling
+        X, Y = windows.X, windows.Y
+        if len(spans) == 1:  # one series: a view of its windows
+            ((first, stop),) = spans
+            X, Y = X[first:stop], Y[first:stop]
+        elif isinstance(forecaster, BaseForecaster):
+            # Every window of the buffer, those outside the spans (straddling
             # two series, or set aside for calibration) at weight 0: the
             # forecaster streams batches from the views, no copy of them all.
-            weight = np.zeros(len(windows.X))
-            weight[rows] = 1.0
+            weight = np.zeros(len(X))
+            for first, stop in spans:
+                weight[first:stop] = 1.0
             fit_params = {**fit_params, "sample_weight": weight}
-            X, Y = windows.X, windows.Y
         else:
-            X, Y = _take(windows.X, rows), _take(windows.Y, rows)
+            rows = rows_of(spans)
+            X, Y = X[rows], Y[rows]
         Y = Y[:, 0] if Y.shape[1] == 1 else Y
         if not isinstance(forecaster, BaseForecaster):
             X = X.reshape(len(X), -1)
@@ -586,15 +587,15 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         straddle the cut, are skipped; the earlier ones fit.
         """
         train, calibration = [], []
-        for rows in windows.rows:
-            n_origins = self._calibration_origins(len(rows), horizon)
-            n_train = len(rows) - n_origins - (horizon - 1)
+        for first, stop in windows.spans:
+            n_origins = self._calibration_origins(stop - first, horizon)
+            n_train = stop - first - n_origins - (horizon - 1)
             if n_train < 1:
                 continue
-            train.append(rows[:n_train])
-            calibration.append(rows[len(rows) - n_origins :])
+            train.append((first, first + n_train))
+            calibration.append((stop - n_origins, stop))
         if not train:
-            n_windows = max(len(rows) for rows in windows.rows)
+            n_windows = max(stop - first for first, stop in windows.spans)
             raise ValueError(
                 "the series is too short to calibrate intervals: its "
                 f"{n_windows} windows leave none to fit on once the calibration "
@@ -602,7 +603,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 "use a longer series, a smaller calibration_size, or "
                 "calibration=None."
             )
-        return np.concatenate(train), np.concatenate(calibration)
+        return train, calibration
 
     def _calibration_origins(self, n_windows, horizon):
         """Origins that calibrate: calibration_size, or the later half of them.
@@ -702,23 +703,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         return actuals
 
 
-def _pooled_windows(normed, covariates, n_steps, horizon):
-    """The training windows of every series (views), and their rows per series."""
+def _pooled_windows(scaling, covariates, n_steps, horizon):
+    """The training windows of every series (views), and their rows per series.
+
+    ``scaling`` lists ``(values, level, spread)`` per series; covariates come
+    with one series only, which is not scaled.
+    """
     if covariates is None:
-        return PooledWindows.of(normed, n_steps, horizon)
-    X, Y = _windows(normed[0], covariates, n_steps, horizon)
-    return PooledWindows(X, Y, [np.arange(len(X))])
-
-
-def _consecutive(rows):
-    return len(rows) > 0 and rows[-1] - rows[0] == len(rows) - 1
-
-
-def _take(array, rows):
-    """``array[rows]``; a view when the rows are consecutive, as one series' are."""
-    if _consecutive(rows):
-        return array[rows[0] : rows[-1] + 1]
-    return array[rows]
+        return PooledWindows.of(*zip(*scaling, strict=True), n_steps, horizon)
+    X, Y = _windows(scaling[0][0], covariates, n_steps, horizon)
+    return PooledWindows(X, Y, [(0, len(X))])
 
 
 def _is_json_id(key):
