@@ -411,3 +411,75 @@ def test_forecast_reports_mase_scaled_by_the_in_sample_naive_error(capsys, tmp_p
     assert "(MASE scaled by the in-sample naive error up to each origin)" in out
     assert re.search(r"^  naive +2.16 +1.000 +2.000 ", out, re.M)
     assert re.search(r"^  seasonal naive +4 +1.852 +4.000 ", out, re.M)
+
+
+# --- many series: --id-column ---------------------------------------------------
+
+
+@pytest.fixture
+def shops_csv(tmp_path):
+    """Monthly sales of four shops, rows shuffled; 'west' is too short to backtest."""
+    rng = np.random.default_rng(0)
+    frames = []
+    for i, (shop, n) in enumerate(
+        [("north", 72), ("south", 60), ("east", 48), ("west", 20)]
+    ):
+        t = np.arange(n)
+        sales = (
+            100 * (i + 1) + t + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, n)
+        )
+        dates = pd.date_range("2018-01-01", periods=n, freq="MS")
+        frames.append(pd.DataFrame({"shop": shop, "date": dates, "sales": sales}))
+    path = tmp_path / "shops.csv"
+    pd.concat(frames).sample(frac=1.0, random_state=0).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.backend_independent
+def test_forecast_every_series_of_a_long_csv(capsys, tmp_path, shops_csv):
+    output, plot = tmp_path / "forecast.csv", tmp_path / "forecast.png"
+    status, out, err = run_cli(
+        capsys, "forecast", shops_csv, "--id-column", "shop", "--time-column",
+        "date", "--horizon", 6, "--model", "linear", "--output", output,
+        "--plot", plot,
+    )  # fmt: skip
+    assert status == 0
+    assert "4 series from" in out and "windows of 12 steps" in out
+    assert "season 12" in out
+    assert re.search(r"^  linear .* <- chosen$", out, re.MULTILINE)
+    assert "'west'" in err and "skipped" in err  # too short for 3 origins
+    forecast = pd.read_csv(output, parse_dates=["date"])
+    assert list(forecast.columns) == ["shop", "date", "forecast", *INTERVALS]
+    assert forecast.groupby("shop").size().to_dict() == {
+        "east": 6, "north": 6, "south": 6, "west": 6,
+    }  # fmt: skip
+    north = forecast[forecast["shop"] == "north"]
+    assert list(north["date"]) == list(
+        pd.date_range("2024-01-01", periods=6, freq="MS")
+    )
+    assert north["forecast"].between(150, 200).all()  # its own level, not another's
+    assert_nested_intervals(forecast, "forecast")
+    assert_png(plot)
+
+
+def test_forecast_of_a_panel_picks_the_lowest_mase_and_names_bad_series(
+    capsys, tmp_path, shops_csv
+):
+    status, out, _ = run_cli(
+        capsys, "forecast", shops_csv, "--id-column", "shop", "--time-column",
+        "date", "--horizon", 6, "--epochs", 1, "--origins", 1, "--quiet",
+    )  # fmt: skip
+    assert status == 0
+    mases = dict(re.findall(r"^  (naive|seasonal|linear|rnn) +(\S+)", out, re.M))
+    chosen = re.search(r"^  (\w+) .* <- chosen$", out, re.M).group(1)
+    assert float(mases[chosen]) == min(map(float, mases.values()))
+    status, _, err = run_cli(capsys, "forecast", shops_csv, "--id-column", "store")
+    assert_one_line_error(status, err, "no column 'store'", "--id-column")
+    frame = pd.read_csv(shops_csv)
+    frame.loc[frame["shop"] == "east", "date"] = "not a date"
+    frame.to_csv(tmp_path / "bad.csv", index=False)
+    status, _, err = run_cli(
+        capsys, "forecast", tmp_path / "bad.csv", "--id-column", "shop",
+        "--time-column", "date",
+    )  # fmt: skip
+    assert_one_line_error(status, err, "series 'east'", "not a date")

@@ -45,6 +45,40 @@ def read_series(path, column=None, time_column=None):
     """Read one numeric column (and optionally its times) from a CSV file."""
     frame = _read_csv(path)
     column = _choose_column(frame, path, column, time_column)
+    return _series_of(frame, path, column, time_column)
+
+
+def read_panel(path, id_column, column=None, time_column=None):
+    """Read many series from a long CSV file: ``{id: Series}``, sorted by id.
+
+    Each series is read as :func:`read_series` reads one; its notes and
+    errors name it.
+    """
+    frame = _read_csv(path)
+    if id_column not in frame.columns:
+        listing = ", ".join(str(c) for c in frame.columns)
+        raise UsageError(
+            f"{path} has no column {id_column!r}; its columns are: {listing}. "
+            "Name the series' id column with --id-column."
+        )
+    if time_column == id_column or column == id_column:
+        raise UsageError("--id-column must differ from --column and --time-column.")
+    column = _choose_column(frame.drop(columns=id_column), path, column, time_column)
+    panel = {}
+    for key, rows in frame.groupby(id_column, sort=True, dropna=True):
+        try:
+            series = _series_of(rows.reset_index(drop=True), path, column, time_column)
+        except UsageError as error:
+            raise UsageError(f"series {key!r}: {error}") from None
+        series.notes = [f"series {key!r}: {text}" for text in series.notes]
+        panel[key] = series
+    if not panel:
+        raise UsageError(f"{path} has no series: column {id_column!r} is blank.")
+    return panel
+
+
+def _series_of(frame, path, column, time_column):
+    """The ``Series`` of ``column`` (with its times) of a frame read from ``path``."""
     values = pd.to_numeric(frame[column], errors="coerce")
     bad = values.isna() & frame[column].notna()
     if bad.any():

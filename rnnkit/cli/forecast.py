@@ -32,6 +32,7 @@ from ._common import (
     season_length,
 )
 from ._models import MODELS, NEURAL, check_cells, epoch_params, make_estimator
+from ._panel import run_panel_command
 from ._series import Series, format_time, read_series
 
 AUTO_CANDIDATES = ("naive", "seasonal", "linear", "rnn")
@@ -117,6 +118,12 @@ def add_command(subparsers):
         help="dates, or whole numbers such as years; rows are sorted by them, "
         "times missing at their frequency are filled in, and the forecast "
         "continues them (default: none, the forecast is numbered by position)",
+    )
+    parser.add_argument(
+        "--id-column",
+        metavar="NAME",
+        help="many series in one long file: the column naming each row's series; "
+        "one model is trained on all of them and forecasts each (docs/panel.md)",
     )
     parser.add_argument(
         "--horizon",
@@ -208,6 +215,8 @@ def coverages(text):
 def run_command(args):
     output = check_output(args.output, (".csv",))
     plot = check_plot(args.plot)
+    if args.id_column is not None:
+        return run_panel_command(args, output, plot)
     series = read_series(args.file, args.column, args.time_column)
     note(*series.notes, quiet=args.quiet)
     work = plan(
