@@ -10,9 +10,10 @@ from tests.helpers import grid_search
 
 # CI runs the suite once per Keras backend, side by side (pytest-xdist's
 # --dist each, one worker per backend). A test marked backend_independent
-# never trains a network nor depends on the backend (baselines, data, argument
-# errors, docs pages without networks), so one worker alone runs it: their
-# modules are dealt out in turn, so that both workers finish about together.
+# checks nothing that depends on the backend (baselines, data, argument errors,
+# docs pages without networks, the estimator contract of scikit-learn's checks,
+# joblib's Dask transport), so one worker alone runs it: their modules are
+# dealt out in turn, so that both workers finish about together.
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     """xdist's controller: tell each worker how the tests are dealt out."""
@@ -55,8 +56,9 @@ def release_keras_state(request):
     Without this, hundreds of tiny fits grow the process by gigabytes and make
     its exit (one garbage collection over all of it) take minutes. Once per
     module: after every test, the clearing and the retracing it forces cost
-    more than they save. A backend-independent module builds no network, and
-    skips the clearing (a full garbage collection, seconds in a large process).
+    more than they save. A module marked backend-independent as a whole builds
+    at most a network or two (test_dask.py), and skips the clearing (a full
+    garbage collection, seconds in a large process).
     """
     yield
     if "keras" in sys.modules and not request.node.get_closest_marker(
