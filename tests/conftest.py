@@ -1,3 +1,4 @@
+import collections
 import sys
 
 import numpy as np
@@ -12,8 +13,10 @@ from tests.helpers import grid_search
 # --dist each, one worker per backend). A test marked backend_independent
 # checks nothing that depends on the backend (baselines, data, argument errors,
 # docs pages without networks, the estimator contract of scikit-learn's checks,
-# joblib's Dask transport), so one worker alone runs it: their modules are
-# dealt out in turn, so that both workers finish about together.
+# joblib's Dask transport), so one worker alone runs it. Their modules are dealt
+# out whole (module-scoped fixtures are paid once), the module with the most
+# such tests first, each to the worker with the fewest so far, so that both
+# workers finish about together.
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     """xdist's controller: tell each worker how the tests are dealt out."""
@@ -24,15 +27,16 @@ def pytest_collection_modifyitems(config, items):
     worker = getattr(config, "workerinput", {})
     if worker.get("rnnkit_dist") != "each":
         return
-    modules = sorted(
-        {_module(i) for i in items if i.get_closest_marker("backend_independent")}
-    )
-    mine = set(modules[int(worker["workerid"][2:]) :: worker["workercount"]])
-    elsewhere = [
-        i
-        for i in items
-        if i.get_closest_marker("backend_independent") and _module(i) not in mine
-    ]
+    independent = [i for i in items if i.get_closest_marker("backend_independent")]
+    sizes = collections.Counter(_module(i) for i in independent)
+    dealt = [0] * worker["workercount"]
+    mine = set()
+    for module in sorted(sizes, key=lambda m: (-sizes[m], m)):
+        to = dealt.index(min(dealt))
+        dealt[to] += sizes[module]
+        if to == int(worker["workerid"][2:]):
+            mine.add(module)
+    elsewhere = [i for i in independent if _module(i) not in mine]
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = [i for i in items if i not in set(elsewhere)]
