@@ -1,3 +1,4 @@
+import collections
 import sys
 
 import numpy as np
@@ -10,9 +11,12 @@ from tests.helpers import grid_search
 
 # CI runs the suite once per Keras backend, side by side (pytest-xdist's
 # --dist each, one worker per backend). A test marked backend_independent
-# never trains a network nor depends on the backend (baselines, data, argument
-# errors, docs pages without networks), so one worker alone runs it: their
-# modules are dealt out in turn, so that both workers finish about together.
+# checks nothing that depends on the backend (baselines, data, argument errors,
+# docs pages without networks, the estimator contract of scikit-learn's checks,
+# joblib's Dask transport), so one worker alone runs it. Their modules are dealt
+# out whole (module-scoped fixtures are paid once), the module with the most
+# such tests first, each to the worker with the fewest so far, so that both
+# workers finish about together.
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     """xdist's controller: tell each worker how the tests are dealt out."""
@@ -23,15 +27,16 @@ def pytest_collection_modifyitems(config, items):
     worker = getattr(config, "workerinput", {})
     if worker.get("rnnkit_dist") != "each":
         return
-    modules = sorted(
-        {_module(i) for i in items if i.get_closest_marker("backend_independent")}
-    )
-    mine = set(modules[int(worker["workerid"][2:]) :: worker["workercount"]])
-    elsewhere = [
-        i
-        for i in items
-        if i.get_closest_marker("backend_independent") and _module(i) not in mine
-    ]
+    independent = [i for i in items if i.get_closest_marker("backend_independent")]
+    sizes = collections.Counter(_module(i) for i in independent)
+    dealt = [0] * worker["workercount"]
+    mine = set()
+    for module in sorted(sizes, key=lambda m: (-sizes[m], m)):
+        to = dealt.index(min(dealt))
+        dealt[to] += sizes[module]
+        if to == int(worker["workerid"][2:]):
+            mine.add(module)
+    elsewhere = [i for i in independent if _module(i) not in mine]
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = [i for i in items if i not in set(elsewhere)]
@@ -55,8 +60,9 @@ def release_keras_state(request):
     Without this, hundreds of tiny fits grow the process by gigabytes and make
     its exit (one garbage collection over all of it) take minutes. Once per
     module: after every test, the clearing and the retracing it forces cost
-    more than they save. A backend-independent module builds no network, and
-    skips the clearing (a full garbage collection, seconds in a large process).
+    more than they save. A module marked backend-independent as a whole builds
+    at most a network or two (test_dask.py), and skips the clearing (a full
+    garbage collection, seconds in a large process).
     """
     yield
     if "keras" in sys.modules and not request.node.get_closest_marker(

@@ -21,16 +21,21 @@ from rnnkit import (
 )
 
 FORECASTERS = [NaiveForecaster, LinearForecaster]
+# The baselines build no network: one backend runs their tests (tests/conftest.py).
+BASELINES = pytest.mark.parametrize(
+    "Forecaster",
+    [pytest.param(F, marks=pytest.mark.backend_independent) for F in FORECASTERS],
+)
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_learns_horizon_from_y(Forecaster):
     X = np.random.default_rng(0).normal(size=(20, 5))
     assert Forecaster().fit(X, np.zeros(20)).horizon_ == 1
     assert Forecaster().fit(X, np.zeros((20, 4))).horizon_ == 4
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_rejects_4d_windows(Forecaster):
     with pytest.raises(
         ValueError, match=re.escape("X must be 2-D (n_windows, n_steps)")
@@ -38,7 +43,7 @@ def test_base_rejects_4d_windows(Forecaster):
         Forecaster().fit(np.zeros((4, 3, 2, 1)), np.zeros(4))
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_rejects_other_window_shape_at_predict(Forecaster):
     forecaster = Forecaster().fit(np.zeros((4, 3, 2)), np.zeros(4))
     msg = "X has windows of shape (3, 1), but"
@@ -46,7 +51,7 @@ def test_base_rejects_other_window_shape_at_predict(Forecaster):
         forecaster.predict(np.zeros((4, 3, 1)))
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_rejects_nan(Forecaster):
     X = np.ones((4, 3))
     X[1, 1] = np.nan
@@ -54,13 +59,13 @@ def test_base_rejects_nan(Forecaster):
         Forecaster().fit(X, np.zeros(4))
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_predict_before_fit_raises_not_fitted(Forecaster):
     with pytest.raises(NotFittedError):
         Forecaster().predict(np.zeros((2, 3)))
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_accepts_dataframe_and_int_data(Forecaster):
     frame = pd.DataFrame({"t0": [1, 2, 3, 4], "t1": [2, 3, 4, 5]})
     forecaster = Forecaster().fit(frame, [3, 4, 5, 6])
@@ -68,7 +73,7 @@ def test_base_accepts_dataframe_and_int_data(Forecaster):
     np.testing.assert_array_equal(forecaster.feature_names_in_, ["t0", "t1"])
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_does_not_modify_caller_arrays(Forecaster):
     X = np.random.default_rng(0).normal(size=(10, 4))
     y = np.random.default_rng(1).normal(size=(10, 2))
@@ -85,7 +90,7 @@ def _trending_windows():
     return make_windows(series, n_steps=20, horizon=3)
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_fit_refuses_fit_params_it_does_not_take(Forecaster):
     X = np.random.default_rng(0).normal(size=(20, 5))
     msg = f"{Forecaster.__name__}.fit() got unexpected fit parameters ['callbacks']"
@@ -156,6 +161,7 @@ def test_base_continuity_check_skips_windows_of_weight_0():
         NaiveForecaster().fit(X, y)
 
 
+@pytest.mark.backend_independent
 def test_base_warns_when_a_pipeline_scales_X_but_not_y():
     X, y = _trending_windows()
     message = (
@@ -173,6 +179,7 @@ def test_base_warns_when_a_pipeline_scales_X_but_not_y():
     assert message in str(w[0].message)
 
 
+@pytest.mark.backend_independent
 def test_base_warning_advice_works_and_stays_silent():
     X, y = _trending_windows()
     with warnings.catch_warnings():
@@ -198,7 +205,7 @@ def test_neural_forecasters_warn_when_y_does_not_continue_X(Forecaster):
         pipeline.fit(X[:40], y[:40])
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_pickles_parameters_and_fitted_state_only(Forecaster):
     X = np.random.default_rng(0).normal(size=(20, 5))
     model = Forecaster().fit(X, np.zeros((20, 2)))
@@ -212,7 +219,7 @@ def test_base_pickles_parameters_and_fitted_state_only(Forecaster):
     np.testing.assert_array_equal(copy.predict(X), model.predict(X))
 
 
-@pytest.mark.parametrize("Forecaster", FORECASTERS)
+@BASELINES
 def test_base_set_fitted_state_refuses_bad_values(Forecaster):
     X = np.random.default_rng(0).normal(size=(20, 5))
     state, arrays = Forecaster().fit(X, np.zeros(20))._get_fitted_state()

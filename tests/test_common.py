@@ -6,6 +6,13 @@ checks exercise the estimator contract, not the quality of the forecasts or
 the cell (tests/test_cells.py covers the cells). (The encoder-decoder
 architecture shares every code path the checks exercise but the network;
 tests/test_seq2seq.py covers it.)
+
+Under CI's ``--dist each`` (tests/conftest.py), one worker runs every check:
+the baselines' build no network, and the contract the checks test (parameters,
+validation, cloning, errors) is rnnkit's own code, the same on every backend.
+The other backend runs ``BACKEND_SMOKE``, the checks whose outcome passes
+through the backend: training, forecasts' dtypes and batch independence,
+determinism, pickled networks, read-only inputs.
 """
 
 import pytest
@@ -24,9 +31,42 @@ ESTIMATORS = [
     Seq2SeqForecaster(**TINY),
 ]
 
+# The neural forecasters' checks that every backend runs.
+BACKEND_SMOKE = {
+    "check_estimators_dtypes",
+    "check_fit_idempotent",
+    "check_estimators_pickle",
+    "check_regressors_train",
+    "check_methods_subset_invariance",
+    "check_readonly_memmap_input",
+}
+
+
+def _check_name(check):
+    while hasattr(check, "func"):  # functools.partial
+        check = check.func
+    return check.__name__
+
+
+def _on_one_or_every_backend(parametrize):
+    """The checks, each marked backend_independent but the neural smoke set."""
+    params = []
+    for param in parametrize.args[1]:
+        values, marks = (
+            (param.values, list(param.marks))
+            if hasattr(param, "values")
+            else (param, [])
+        )
+        estimator, check = values
+        neural = isinstance(estimator, (RNNForecaster, Seq2SeqForecaster))
+        if not (neural and _check_name(check) in BACKEND_SMOKE):
+            marks.append(pytest.mark.backend_independent)
+        params.append(pytest.param(estimator, check, marks=marks))
+    return pytest.mark.parametrize(parametrize.args[0], params, **parametrize.kwargs)
+
 
 # Some checks fit on a y drawn apart from X, which rnnkit rightly warns about.
 @pytest.mark.filterwarnings("ignore:y does not continue feature:UserWarning")
-@parametrize_with_checks(ESTIMATORS)
+@_on_one_or_every_backend(parametrize_with_checks(ESTIMATORS))
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -10,6 +10,13 @@ from tests.helpers import grid_search
 
 distributed = pytest.importorskip("distributed")
 
+# What this module tests is joblib's Dask backend: tasks shipped to a cluster's
+# worker processes and their results back, the same whatever Keras' backend.
+# That worker processes train as the parent does on each backend is
+# test_neural_search.py's (joblib's own process workers, on every backend), so
+# one backend runs this module, and starts its cluster (tests/conftest.py).
+pytestmark = pytest.mark.backend_independent
+
 
 @pytest.fixture(scope="module")
 def on_dask():
@@ -32,7 +39,6 @@ def test_dask_search_scores_equal_serial(on_dask, search_data, serial_search):
     )
 
 
-@pytest.mark.backend_independent
 def test_dask_backtest_equals_serial(on_dask):
     y = pd.Series(
         np.sin(np.arange(200) / 5) + np.arange(200) / 40,

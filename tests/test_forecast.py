@@ -33,6 +33,7 @@ def assert_nested_intervals(forecast, column, strict=True):
     assert (forecast["upper_80"] <= forecast["upper_95"]).all()
 
 
+@pytest.mark.backend_independent
 def test_forecast_monthly_csv(capsys, tmp_path, co2_csv):
     output, plot = tmp_path / "forecast.csv", tmp_path / "forecast.png"
     status, out, _ = run_cli(
@@ -80,6 +81,7 @@ def test_forecast_plots_a_network_under_its_cell(capsys, tmp_path):
     assert_png(plot)
 
 
+@pytest.mark.backend_independent
 def test_forecast_without_time_column_numbers_steps(capsys, tmp_path):
     path = tmp_path / "series.csv"
     values = np.sin(np.arange(100) / 4) + np.arange(100) / 50
@@ -99,6 +101,7 @@ def test_forecast_without_time_column_numbers_steps(capsys, tmp_path):
     assert_nested_intervals(forecast, "value")
 
 
+@pytest.mark.backend_independent
 def test_forecast_continues_numeric_years(capsys, tmp_path):
     path = tmp_path / "yearly.csv"
     years = np.arange(1900, 1960)
@@ -119,6 +122,7 @@ def test_forecast_continues_numeric_years(capsys, tmp_path):
     assert np.allclose(forecast[INTERVALS].to_numpy().T, forecast["level"], atol=1e-4)
 
 
+@pytest.mark.backend_independent
 def test_forecast_fills_dates_missing_at_their_frequency(capsys, tmp_path):
     path, output = tmp_path / "gaps.csv", tmp_path / "out.csv"
     dates = pd.date_range("2000-01-01", periods=60, freq="MS")
@@ -141,6 +145,7 @@ def test_forecast_fills_dates_missing_at_their_frequency(capsys, tmp_path):
     assert np.allclose(forecast["v"], [60.0, 61.0, 62.0], atol=1e-6)
 
 
+@pytest.mark.backend_independent
 def test_forecast_numbers_dates_without_a_frequency_by_position(capsys, tmp_path):
     path, output = tmp_path / "irregular.csv", tmp_path / "out.csv"
     rng = np.random.default_rng(0)
@@ -160,6 +165,7 @@ def test_forecast_numbers_dates_without_a_frequency_by_position(capsys, tmp_path
     assert list(pd.read_csv(output)["step"]) == [60, 61]
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize(
     "coverage, labels",
     [("90", ["90"]), ("0.5,97.5", ["50", "97.5"]), ("95,80,0.8", ["80", "95"])],
@@ -177,6 +183,7 @@ def test_forecast_writes_the_coverages_asked_for(capsys, tmp_path, coverage, lab
     assert " and ".join(f"{label} %" for label in labels) + " conformal" in out
 
 
+@pytest.mark.backend_independent
 def test_forecast_notes_intervals_with_too_few_calibration_errors(capsys, tmp_path):
     path = tmp_path / "short.csv"
     pd.DataFrame({"v": np.sin(np.arange(40) / 3)}).to_csv(path, index=False)
@@ -191,6 +198,7 @@ def test_forecast_notes_intervals_with_too_few_calibration_errors(capsys, tmp_pa
     )
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize(
     "argv, fragment",
     [
@@ -228,6 +236,7 @@ def test_forecast_refuses_bad_input(capsys, co2_csv, argv, fragment):
     assert out == ""
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("value, shown", [("inf", "inf"), ("-Infinity", "-inf")])
 def test_forecast_refuses_an_infinite_value(capsys, tmp_path, value, shown):
     path = tmp_path / "inf.csv"
@@ -241,6 +250,7 @@ def test_forecast_refuses_an_infinite_value(capsys, tmp_path, value, shown):
     assert out == ""
 
 
+@pytest.mark.backend_independent
 def test_forecast_notes_dropped_blank_ends_and_filled_dates(tmp_path):
     from rnnkit.cli.forecast import read_series
 
@@ -267,6 +277,7 @@ def test_forecast_notes_dropped_blank_ends_and_filled_dates(tmp_path):
     assert series.notes == [] and series.data.index.freqstr == "B"
 
 
+@pytest.mark.backend_independent
 def test_forecast_fills_missing_years_at_their_step(tmp_path):
     from rnnkit.cli.forecast import read_series
 
@@ -282,6 +293,7 @@ def test_forecast_fills_missing_years_at_their_step(tmp_path):
     assert series.data[1906] == 6.0
 
 
+@pytest.mark.backend_independent
 def test_forecast_refuses_a_csv_with_no_clear_column(capsys, tmp_path):
     path = tmp_path / "two.csv"
     pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}).to_csv(path, index=False)
@@ -289,11 +301,13 @@ def test_forecast_refuses_a_csv_with_no_clear_column(capsys, tmp_path):
     assert_one_line_error(status, err, "--column", "columns: a, b")
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("n_values, n_steps", [(10, 2), (240, 24), (5_000, 50)])
 def test_forecast_default_n_steps_is_a_tenth_within_2_and_50(n_values, n_steps):
     assert default_n_steps(n_values) == n_steps
 
 
+@pytest.mark.backend_independent
 def test_forecast_reports_each_backtest_and_the_refit_to_the_progress_bar(tmp_path):
     from rnnkit.cli import forecast as _forecast
 
@@ -345,6 +359,7 @@ def _monthly_series(n_values):
     return Series(data, "v.csv", "date", "MS")
 
 
+@pytest.mark.backend_independent
 def test_forecast_networks_get_only_the_options_given():
     from rnnkit.cli.forecast import _estimator, plan
 
@@ -363,6 +378,7 @@ def test_forecast_networks_get_only_the_options_given():
     assert _estimator("seq2seq", given).get_params() == expected.get_params()
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize(
     "freq, season",
     [
@@ -376,6 +392,7 @@ def test_forecast_season_from_the_frequency(freq, season):
     assert season_of(freq) == season
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("n_values, n_steps", [(100, 12), (240, 24), (40, 12), (30, 3)])
 def test_forecast_default_window_holds_a_season_when_it_can(n_values, n_steps):
     from rnnkit.cli.forecast import plan
@@ -385,6 +402,7 @@ def test_forecast_default_window_holds_a_season_when_it_can(n_values, n_steps):
     assert ("seasonal" in result.candidates) == (n_steps >= 12)
 
 
+@pytest.mark.backend_independent
 def test_forecast_notes_when_windows_are_shorter_than_the_season(capsys, co2_csv):
     status, out, err = run_cli(
         capsys, "forecast", co2_csv, "--time-column", "date", "--n-steps", 6,
@@ -398,6 +416,7 @@ def test_forecast_notes_when_windows_are_shorter_than_the_season(capsys, co2_csv
     assert set(backtest_scores(out)) == {"naive"}
 
 
+@pytest.mark.backend_independent
 def test_forecast_reports_mase_scaled_by_the_in_sample_naive_error(capsys, tmp_path):
     path = tmp_path / "line.csv"
     pd.DataFrame({"v": np.arange(100.0)}).to_csv(path, index=False)

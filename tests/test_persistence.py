@@ -138,37 +138,14 @@ def test_load_keeps_feature_names(fitted, saved):
         loaded.predict(fitted["linear"][1].to_numpy())
 
 
-def test_load_in_fresh_process_predicts_identically_and_refits(
-    fitted, saved, plugin_site, tmp_path
-):
-    for name, (estimator, X, y) in fitted.items():
-        np.save(tmp_path / f"{name}-X.npy", np.asarray(X))
-        np.save(tmp_path / f"{name}-y.npy", np.asarray(y))
-        np.save(tmp_path / f"{name}-pred.npy", estimator.predict(X))
-    code = textwrap.dedent(f"""
-        import json, pathlib, warnings
-        import numpy as np
-        from rnnkit._persistence import load, save
-        warnings.simplefilter("ignore")
-        out, results = pathlib.Path({str(tmp_path)!r}), {{}}
-        for name, path in { ({k: str(v) for k, v in saved.items()})!r}.items():
-            model = load(path)
-            X, y = np.load(out / f"{{name}}-X.npy"), np.load(out / f"{{name}}-y.npy")
-            same = np.array_equal(model.predict(X), np.load(out / f"{{name}}-pred.npy"))
-            if name in {REFIT!r}:
-                model.fit(X, y)
-                save(model, out / f"{{name}}-refit.rnnkit")
-                np.save(out / f"{{name}}-refit.npy", model.predict(X))
-            results[name] = [same, repr(model.get_params())]
-        print(json.dumps(results))
-    """)
-    results = _run_python(code)
+def test_load_in_fresh_process_predicts_identically_and_refits(fitted, fresh_process):
+    out, results, _ = fresh_process
     for name, (estimator, _, _) in fitted.items():
         assert results[name] == [True, repr(estimator.get_params())], name
     for name in REFIT:
-        refit = load(tmp_path / f"{name}-refit.rnnkit")
-        X = np.load(tmp_path / f"{name}-X.npy")
-        expected = np.load(tmp_path / f"{name}-refit.npy")
+        refit = load(out / f"{name}-refit.rnnkit")
+        X = np.load(out / f"{name}-X.npy")
+        expected = np.load(out / f"{name}-refit.npy")
         np.testing.assert_array_equal(refit.predict(X), expected)
 
 
@@ -670,35 +647,69 @@ UNSAFE_CASES = [
 ]
 
 
-def test_load_refuses_hostile_files_after_unsafe_deserialization(saved, tmp_path):
-    """Keras' safe mode switched off for the process changes nothing for load."""
-    directory = tmp_path / "files"
+@pytest.fixture(scope="module")
+def fresh_process(fitted, saved, plugin_site, tmp_path_factory):
+    """One fresh Python process, as a user's (each start costs seconds: Keras
+    and its backend import anew), for two tests: it loads every saved model,
+    forecasts, refits and saves those of ``REFIT``; then, with Keras' unsafe
+    deserialization switched on, it loads the hostile files of ``UNSAFE_CASES``.
+
+    Its folder, what the first part found, and what the second part found.
+    """
+    out = tmp_path_factory.mktemp("fresh")
+    for name, (estimator, X, y) in fitted.items():
+        np.save(out / f"{name}-X.npy", np.asarray(X))
+        np.save(out / f"{name}-y.npy", np.asarray(y))
+        np.save(out / f"{name}-pred.npy", estimator.predict(X))
+    directory = out / "files"
     directory.mkdir()
     cases = {}
     for i, case in enumerate(UNSAFE_CASES):
-        marker = str(tmp_path / f"pwned-{i}")
+        marker = str(out / f"pwned-{i}")
         cases[case] = [str(HOSTILE[case](saved, directory, marker)), marker]
     control = [str(directory / "lambda.keras"), cases["lambda layer"][1]]
     code = textwrap.dedent(f"""
-        import json, os
+        import json, os, pathlib, warnings
+        import numpy as np
+        from rnnkit._persistence import InvalidModelFileError, load, save
+        out, results = pathlib.Path({str(out)!r}), {{}}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for name, path in { ({k: str(v) for k, v in saved.items()})!r}.items():
+                model = load(path)
+                X = np.load(out / f"{{name}}-X.npy")
+                y = np.load(out / f"{{name}}-y.npy")
+                expected = np.load(out / f"{{name}}-pred.npy")
+                same = np.array_equal(model.predict(X), expected)
+                if name in {REFIT!r}:
+                    model.fit(X, y)
+                    save(model, out / f"{{name}}-refit.rnnkit")
+                    np.save(out / f"{{name}}-refit.npy", model.predict(X))
+                results[name] = [same, repr(model.get_params())]
+
         import keras
         keras.config.enable_unsafe_deserialization()
-        from rnnkit._persistence import InvalidModelFileError, load
-        results = {{}}
+        unsafe = {{}}
         for case, (path, marker) in {cases!r}.items():
             try:
                 load(path)
                 outcome = "loaded"
             except InvalidModelFileError:
                 outcome = "refused"
-            results[case] = [outcome, os.path.exists(marker)]
-        results["a good file"] = [type(load({str(saved["rnn"])!r})).__name__, False]
+            unsafe[case] = [outcome, os.path.exists(marker)]
+        unsafe["a good file"] = [type(load({str(saved["rnn"])!r})).__name__, False]
         # Control: Keras itself, in unsafe mode, runs the lambda's code.
         keras.saving.load_model({control[0]!r})
-        results["control"] = ["keras ran the lambda", os.path.exists({control[1]!r})]
-        print(json.dumps(results))
+        unsafe["control"] = ["keras ran the lambda", os.path.exists({control[1]!r})]
+        print(json.dumps([results, unsafe]))
     """)
-    results = _run_python(code)
+    results, unsafe = _run_python(code)
+    return out, results, unsafe
+
+
+def test_load_refuses_hostile_files_after_unsafe_deserialization(fresh_process):
+    """Keras' safe mode switched off for the process changes nothing for load."""
+    results = dict(fresh_process[2])
     assert results.pop("control") == ["keras ran the lambda", True]
     assert results.pop("a good file") == ["RNNForecaster", False]
     assert results == {case: ["refused", False] for case in UNSAFE_CASES}

@@ -17,6 +17,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from rnnkit import plot_forecast  # noqa: E402
 from rnnkit._install import install_extra  # noqa: E402
 
+pytestmark = pytest.mark.backend_independent  # see tests/conftest.py
+
 
 def monthly(n=60):
     index = pd.date_range("2020-01-01", periods=n, freq="MS", name="date")

@@ -13,11 +13,13 @@ def trending_series(n=400):
     return 300 + 0.2 * t + 2 * np.sin(2 * np.pi * t / 12)
 
 
+@pytest.mark.backend_independent
 def test_scaling_auto_picks_window_mean_for_a_trend():
     X, _ = make_windows(trending_series(), n_steps=24)
     assert choose_scaling(X) == "window_mean"
 
 
+@pytest.mark.backend_independent
 def test_scaling_auto_picks_standard_for_a_stable_level():
     t = np.arange(2_000.0)
     series = np.sin(2 * np.pi * t / 50) + 0.1 * np.random.default_rng(0).normal(
@@ -27,6 +29,7 @@ def test_scaling_auto_picks_standard_for_a_stable_level():
     assert choose_scaling(X) == "standard"
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("kind", ["standard", "window", "window_mean"])
 def test_scaling_round_trips_targets(kind):
     X, y = make_windows(trending_series(100), n_steps=12, horizon=3)
@@ -36,6 +39,7 @@ def test_scaling_round_trips_targets(kind):
     np.testing.assert_allclose(scaling.inverse_target(scaled, X3), y, rtol=1e-5)
 
 
+@pytest.mark.backend_independent
 def test_scaling_window_mean_centres_each_window():
     X, _ = make_windows(trending_series(100), n_steps=12)
     scaled = WindowScaling("window_mean", target_index=0).fit(X[..., None])
@@ -60,6 +64,7 @@ def windows():
     return 100.0 + rng.normal(size=(30, 5, 2)).cumsum(axis=1)
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize("kind", ["standard", "window", "window_mean", None])
 def test_scaling_state_round_trip_scales_identically(kind, windows):
     scaling = WindowScaling(kind, target_index=1).fit(windows)
@@ -81,6 +86,7 @@ ONES = np.ones(2)
 FITTED = {"center_": np.zeros(2), "scale_": ONES}
 
 
+@pytest.mark.backend_independent
 @pytest.mark.parametrize(
     "state, arrays, message",
     [
@@ -98,6 +104,7 @@ def test_scaling_from_state_refuses_bad_values(state, arrays, message):
         WindowScaling.from_state(state, arrays, n_features=2)
 
 
+@pytest.mark.backend_independent
 def test_scaling_from_state_refuses_unknown_settings():
     with pytest.raises(TypeError):
         WindowScaling.from_state({"kind": None, "target_index": 0, "x": 1}, {}, 2)

@@ -1,14 +1,62 @@
 """The conformance kit passes rnnkit's own cells and catches broken ones."""
 
+import pickle
+import subprocess
+import sys
+
+import numpy as np
 import pytest
 
-from rnnkit import _cells, plugins
-from rnnkit.testing import check_cell, parametrize_with_cell_checks
+from rnnkit import RNNForecaster, _cells, plugins
+from rnnkit.testing import _tiny_params, _tiny_windows, check_cell
+from rnnkit.testing import parametrize_with_cell_checks as _cell_checks
+
+BUILTIN = ["simple", "lstm", "gru"]
 
 
-@parametrize_with_cell_checks(["simple", "lstm", "gru"])
+def _one_fresh_process_check(parametrize):
+    """The kit's checks of the built-in cells, the fresh-process one on the first.
+
+    That check starts a Python process per cell, which imports Keras and its
+    backend anew (seconds); test_builtin_cells_unpickle_in_one_fresh_process
+    checks the same for the other cells, in one process.
+    """
+    params = []
+    for param in parametrize.args[1]:
+        fresh_process = param.id.endswith("-check_pickles_in_fresh_process")
+        if not fresh_process or param.id.startswith(f"{BUILTIN[0]}-"):
+            params.append(param)
+    return pytest.mark.parametrize(parametrize.args[0], params)
+
+
+@_one_fresh_process_check(_cell_checks(BUILTIN))
 def test_builtin_cells_conform(cell, check):
     check(cell)
+
+
+def test_builtin_cells_unpickle_in_one_fresh_process(tmp_path):
+    """check_pickles_in_fresh_process for the other built-in cells, at once."""
+    X, y = _tiny_windows()
+    cells = BUILTIN[1:]
+    models = {cell: RNNForecaster(**_tiny_params(cell, {})).fit(X, y) for cell in cells}
+    for cell, model in models.items():
+        (tmp_path / f"{cell}.pkl").write_bytes(pickle.dumps(model))
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import pickle, numpy as np\n"
+        "X = np.load('X.npy')\n"
+        f"for cell in {cells!r}:\n"
+        "    model = pickle.loads(open(f'{cell}.pkl', 'rb').read())\n"
+        "    np.save(f'{cell}.npy', model.predict(X))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for cell, model in models.items():
+        np.testing.assert_array_equal(
+            np.load(tmp_path / f"{cell}.npy"), model.predict(X), err_msg=cell
+        )
 
 
 def test_check_cell_passes_cell_kwargs():
