@@ -62,7 +62,10 @@ def _batches_class(keras):
         def _new_order(self):
             if self._rng is None:
                 return self.rows
-            order = self._rng.permutation(len(self.rows))
+            # The same order as permutation(len(rows)), in the rows' dtype.
+            order = self._rng.permutation(
+                np.arange(len(self.rows), dtype=self.rows.dtype)
+            )
             # rows[order], gathered in place: each position reads its index
             # before writing it, so no second array of n_windows indices.
             return self.rows.take(order, out=order, mode="clip")

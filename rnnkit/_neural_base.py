@@ -88,7 +88,7 @@ class BaseNeuralForecaster(BaseForecaster):
         train_rows, valid_rows = self._split(len(X), sample_weight)
         n_train = len(train_rows)
         n_epochs = self._n_epochs(n_train)
-        weights = _relative_weights(sample_weight, train_rows)
+        weights = _relative_weights(sample_weight, train_rows, valid_rows)
         keras = import_keras()
         warm = self._can_warm_start(X, Y)
         if not warm:
@@ -126,9 +126,9 @@ class BaseNeuralForecaster(BaseForecaster):
         ever see the others.
         """
         rows = (
-            np.arange(n_windows)
+            np.arange(n_windows, dtype=_index_dtype(n_windows))
             if sample_weight is None
-            else np.flatnonzero(sample_weight)
+            else _positive_rows(sample_weight)
         )
         self._check_params_before_training(len(rows))
         n_train = len(rows) - round(self.validation_fraction * len(rows))
@@ -430,7 +430,7 @@ class BaseNeuralForecaster(BaseForecaster):
         return shape if len(shape) == 2 else (shape[0], 1)
 
 
-def _relative_weights(sample_weight, train_rows):
+def _relative_weights(sample_weight, train_rows, valid_rows):
     """Weights as float32, scaled to a mean of 1 over the training windows.
 
     So the loss keeps its scale (and ``learning_rate`` its meaning) whatever
@@ -439,8 +439,27 @@ def _relative_weights(sample_weight, train_rows):
     """
     if sample_weight is None:
         return None
-    mean = np.mean(sample_weight[train_rows])
-    return np.divide(sample_weight, mean, dtype=np.float32)
+    # The windows outside train_rows and valid_rows weigh 0: the training
+    # windows' total needs no gathered copy of their weights.
+    total = np.sum(sample_weight) - np.sum(sample_weight[valid_rows])
+    return np.divide(sample_weight, total / len(train_rows), dtype=np.float32)
+
+
+def _index_dtype(n_windows):
+    """int32 row numbers when they fit: half the memory of int64, per window."""
+    return np.int32 if n_windows < 2**31 else np.int64
+
+
+def _positive_rows(sample_weight, chunk=1 << 20):
+    """The rows of positive weight, in order, gathered chunk by chunk (no
+    int64 array of them all on the way to the smaller dtype)."""
+    dtype = _index_dtype(len(sample_weight))
+    return np.concatenate(
+        [
+            np.flatnonzero(sample_weight[start : start + chunk]).astype(dtype) + start
+            for start in range(0, len(sample_weight), chunk)
+        ]
+    )
 
 
 def _checked_history(history):
