@@ -1,15 +1,12 @@
 """The conformance kit passes rnnkit's own cells and catches broken ones."""
 
-import pickle
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-from rnnkit import RNNForecaster, _cells, plugins
-from rnnkit.testing import _tiny_params, _tiny_windows, check_cell
+from rnnkit import _cells, plugins
+from rnnkit.testing import check_cell
 from rnnkit.testing import parametrize_with_cell_checks as _cell_checks
+from tests.helpers import FRESH_PROCESS_CELLS
 
 BUILTIN = ["simple", "lstm", "gru"]
 
@@ -34,29 +31,15 @@ def test_builtin_cells_conform(cell, check):
     check(cell)
 
 
-def test_builtin_cells_unpickle_in_one_fresh_process(tmp_path):
-    """check_pickles_in_fresh_process for the other built-in cells, at once."""
-    X, y = _tiny_windows()
-    cells = BUILTIN[1:]
-    models = {cell: RNNForecaster(**_tiny_params(cell, {})).fit(X, y) for cell in cells}
-    for cell, model in models.items():
-        (tmp_path / f"{cell}.pkl").write_bytes(pickle.dumps(model))
-    np.save(tmp_path / "X.npy", X)
-    code = (
-        "import pickle, numpy as np\n"
-        "X = np.load('X.npy')\n"
-        f"for cell in {cells!r}:\n"
-        "    model = pickle.loads(open(f'{cell}.pkl', 'rb').read())\n"
-        "    np.save(f'{cell}.npy', model.predict(X))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    for cell, model in models.items():
-        np.testing.assert_array_equal(
-            np.load(tmp_path / f"{cell}.npy"), model.predict(X), err_msg=cell
-        )
+def test_builtin_cells_unpickle_in_one_fresh_process(fresh_process_forecasts):
+    """check_pickles_in_fresh_process for the other built-in cells, at once.
+
+    In the one new process tests/conftest.py starts for every such check.
+    """
+    assert FRESH_PROCESS_CELLS == BUILTIN[1:]
+    for cell in FRESH_PROCESS_CELLS:
+        here, there = fresh_process_forecasts[cell]
+        np.testing.assert_array_equal(there, here, err_msg=cell)
 
 
 def test_check_cell_passes_cell_kwargs():

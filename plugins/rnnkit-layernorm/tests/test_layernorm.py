@@ -1,6 +1,9 @@
 """rnnkit-layernorm through rnnkit's public API and its conformance kit."""
 
+import pickle
 import re
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -9,14 +12,52 @@ from rnnkit_layernorm import LayerNormLSTMCell, LayerNormSimpleRNNCell
 
 import rnnkit
 from rnnkit.datasets import load_two_sines
-from rnnkit.testing import parametrize_with_cell_checks
+from rnnkit.testing import _tiny_params, _tiny_windows, parametrize_with_cell_checks
 
 CELLS = ["layernorm_simple", "layernorm_lstm"]
 
 
-@parametrize_with_cell_checks(CELLS)
+def _fresh_process_check_once(parametrize):
+    """The kit's checks but its fresh-process one, which starts a Python process
+    per cell, importing Keras and its backend anew (seconds):
+    test_cells_unpickle_in_one_fresh_process checks the same for both cells."""
+    params = [
+        param
+        for param in parametrize.args[1]
+        if not param.id.endswith("-check_pickles_in_fresh_process")
+    ]
+    return pytest.mark.parametrize(parametrize.args[0], params)
+
+
+@_fresh_process_check_once(parametrize_with_cell_checks(CELLS))
 def test_cells_conform(cell, check):
     check(cell)
+
+
+def test_cells_unpickle_in_one_fresh_process(tmp_path):
+    """check_pickles_in_fresh_process for both cells, in one new process."""
+    X, y = _tiny_windows()
+    models = {
+        cell: rnnkit.RNNForecaster(**_tiny_params(cell, {})).fit(X, y) for cell in CELLS
+    }
+    for cell, model in models.items():
+        (tmp_path / f"{cell}.pkl").write_bytes(pickle.dumps(model))
+    np.save(tmp_path / "X.npy", X)
+    code = (
+        "import pickle, numpy as np\n"
+        "X = np.load('X.npy')\n"
+        f"for cell in {CELLS!r}:\n"
+        "    model = pickle.loads(open(f'{cell}.pkl', 'rb').read())\n"
+        "    np.save(f'{cell}.npy', model.predict(X))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for cell, model in models.items():
+        np.testing.assert_array_equal(
+            np.load(tmp_path / f"{cell}.npy"), model.predict(X), err_msg=cell
+        )
 
 
 def test_cells_listed_with_their_distribution():
