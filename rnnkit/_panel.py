@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._series_data import read_target
+from ._metrics import naive_error
+from ._series_data import index_of, read_target
 from ._windows import make_windows
 
 
@@ -87,7 +88,7 @@ def read_panel(y, *, missing, id_column, time_column, target_column):
     """``y``, one series or many, as a ``Panel``; clear errors for what is not."""
     if not is_panel(y, id_column, target_column):
         values, axis, name = read_target(y, missing)
-        index = _index_of(y)
+        index = index_of(y)
         return Panel("series", [name], [values], [axis], name, [name], [index])
     if isinstance(y, dict):
         series = {key: (value, f"y[{key!r}]") for key, value in y.items()}
@@ -108,15 +109,8 @@ def read_panel(y, *, missing, id_column, time_column, target_column):
         values, axis, _ = read_target(data, missing, argument=argument)
         panel.values.append(values)
         panel.axes.append(axis)
-        panel.indexes.append(_index_of(data))
+        panel.indexes.append(index_of(data))
     return panel
-
-
-def _index_of(data):
-    """The times of a series' values: its pandas index, or None for an array."""
-    if isinstance(data, pd.DataFrame | pd.Series):
-        return data.index
-    return None
 
 
 def _sort_key(key):
@@ -216,9 +210,8 @@ def normalise(values):
     global model's loss, as MASE weighs them.
     """
     level = float(np.mean(values))
-    steps = np.abs(np.diff(values))
-    spread = float(np.mean(steps)) if len(steps) else 0.0
-    if spread < 1e-12:
+    spread = naive_error(values)
+    if not spread > 1e-12:  # a constant series
         spread = float(np.std(values)) or 1.0
     return level, spread
 

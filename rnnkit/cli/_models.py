@@ -8,6 +8,14 @@ from ._common import UsageError
 
 NEURAL = ("rnn", "seq2seq")
 MODELS = ("naive", "seasonal", "linear", *NEURAL)
+AUTO_CANDIDATES = ("naive", "seasonal", "linear", "rnn")  # --model auto
+BASELINES = ("naive", "seasonal")  # scored beside any --model
+MAX_DEFAULT_N_STEPS = 50
+
+
+def default_n_steps(n_values):
+    """A tenth of the series, at least 2 and at most 50 values."""
+    return int(min(MAX_DEFAULT_N_STEPS, max(2, n_values // 10)))
 
 
 def make_estimator(name, *, season=None, **params):

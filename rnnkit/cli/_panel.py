@@ -17,11 +17,18 @@ from .._metrics import coverage_label
 from .._plotting import plot_forecast
 from .._time_index import season_of
 from ._common import UsageError, note, progress
-from ._models import MODELS, NEURAL, check_cells, epoch_params, make_estimator
+from ._models import (
+    AUTO_CANDIDATES,
+    BASELINES,
+    MODELS,
+    NEURAL,
+    check_cells,
+    default_n_steps,
+    epoch_params,
+    make_estimator,
+)
 from ._series import read_panel
 
-AUTO_CANDIDATES = ("naive", "seasonal", "linear", "rnn")
-BASELINES = ("naive", "seasonal")
 MAX_PLOTTED = 4
 
 
@@ -97,7 +104,7 @@ def run_panel_command(args, output, plot):
 
 def _default_n_steps(typical, args, season):
     """A tenth of the median length (2 to 50), a season when it fits."""
-    n_steps = int(min(50, max(2, typical // 10)))
+    n_steps = default_n_steps(typical)
     room = typical - (args.origins + 1) * args.horizon
     if season is not None and n_steps < season <= room:
         n_steps = season

@@ -31,16 +31,22 @@ from ._common import (
     progress,
     season_length,
 )
-from ._models import MODELS, NEURAL, check_cells, epoch_params, make_estimator
+from ._models import (
+    AUTO_CANDIDATES,
+    BASELINES,
+    MODELS,
+    NEURAL,
+    check_cells,
+    default_n_steps,
+    epoch_params,
+    make_estimator,
+)
 from ._panel import run_panel_command
 from ._series import Series, format_time, read_series
 
-AUTO_CANDIDATES = ("naive", "seasonal", "linear", "rnn")
-BASELINES = ("naive", "seasonal")  # scored beside any --model
 DEFAULT_ORIGINS = 3
 DEFAULT_COVERAGE = (0.8, 0.95)
 MIN_TRAIN_WINDOWS = 10
-MAX_DEFAULT_N_STEPS = 50
 
 
 @dataclass
@@ -247,11 +253,6 @@ def run_command(args):
 
 
 # --- the work -----------------------------------------------------------------
-
-
-def default_n_steps(n_values):
-    """A tenth of the series, at least 2 and at most 50 values."""
-    return int(min(MAX_DEFAULT_N_STEPS, max(2, n_values // 10)))
 
 
 def plan(
