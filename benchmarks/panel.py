@@ -34,6 +34,7 @@ back for acceptance checks.
 
 import argparse
 import gc
+import itertools
 import json
 import os
 import resource
@@ -118,13 +119,15 @@ def auto_ets(history):
     return AutoETS(season_length=SEASON).forecast(y=history, h=HORIZON)["mean"]
 
 
-def rnnkit_global(make_forecaster, n_steps):
+def rnnkit_global(make_forecaster, n_steps, identity=None):
     """One model for every series at each origin: backtest on the wide panel."""
 
     def run(panel):
         from rnnkit import SeriesForecaster, backtest
 
-        model = SeriesForecaster(make_forecaster(), n_steps=n_steps, horizon=HORIZON)
+        model = SeriesForecaster(
+            make_forecaster(), n_steps=n_steps, horizon=HORIZON, identity=identity
+        )
         result = backtest(model, panel, n_origins=N_ORIGINS)
         return result.forecasts, result.per_series["mase"].to_dict()
 
@@ -152,24 +155,33 @@ def rnnkit_local(make_forecaster, n_steps):
     return run
 
 
-def accuracy_models(n_steps_options, neural_params):
+def global_name(model, n_steps, identity):
+    extra = "" if identity is None else f", identity={identity}"
+    return f"{model} global{extra}, n_steps={n_steps}"
+
+
+def accuracy_models(n_steps_options, neural_params, identities):
     import rnnkit
 
     def rnn():
-        return rnnkit.RNNForecaster(random_state=0, **neural_params)
+        return rnnkit.RNNForecaster(**{"random_state": 0, **neural_params})
 
     table = {
         SEASONAL_NAIVE: own_backtest(seasonal_naive),
         "AutoETS": own_backtest(auto_ets),
     }
     for n_steps in n_steps_options:
-        table[f"linear global, n_steps={n_steps}"] = rnnkit_global(
-            rnnkit.LinearForecaster, n_steps
-        )
+        for identity in identities:
+            table[global_name("linear", n_steps, identity)] = rnnkit_global(
+                rnnkit.LinearForecaster, n_steps, identity
+            )
         table[f"linear local, n_steps={n_steps}"] = rnnkit_local(
             rnnkit.LinearForecaster, n_steps
         )
-        table[f"RNN global, n_steps={n_steps}"] = rnnkit_global(rnn, n_steps)
+        for identity in identities:
+            table[global_name("RNN", n_steps, identity)] = rnnkit_global(
+                rnn, n_steps, identity
+            )
         table[f"RNN local, n_steps={n_steps}"] = rnnkit_local(rnn, n_steps)
     return table
 
@@ -207,7 +219,8 @@ def run_accuracy(args):
     import keras
 
     panel = load_macrodata()
-    table = accuracy_models(args.n_steps, args.params)
+    identities = [None if i == "none" else i for i in args.identity]
+    table = accuracy_models(args.n_steps, args.params, identities)
     if args.models:
         keep = {SEASONAL_NAIVE, *args.models}
         table = {k: v for k, v in table.items() if k in keep}
@@ -240,7 +253,7 @@ def run_accuracy(args):
         f"model and series (largest relative gap {scale_gap:.1e})."
     )
     summary = accuracy_summary(mases, seconds)
-    must_holds = accuracy_must_holds(mases, seconds, args.n_steps)
+    must_holds = accuracy_must_holds(mases, seconds, args.n_steps, identities)
     per_series = per_series_table(mases)
     print("", heading, "", summary, "", per_series, "", must_holds, sep="\n")
     if args.json:
@@ -275,10 +288,10 @@ def per_series_table(mases):
     return "\n".join(lines)
 
 
-def accuracy_must_holds(mases, seconds, n_steps_options):
+def accuracy_must_holds(mases, seconds, n_steps_options, identities):
     lines = []
-    for n_steps in n_steps_options:
-        pooled = f"RNN global, n_steps={n_steps}"
+    for n_steps, identity in itertools.product(n_steps_options, identities):
+        pooled = global_name("RNN", n_steps, identity)
         alone = f"RNN local, n_steps={n_steps}"
         if pooled not in mases or alone not in mases:
             continue
@@ -289,7 +302,8 @@ def accuracy_must_holds(mases, seconds, n_steps_options):
         time_ratio = seconds[pooled] / seconds[alone]
         verdict = "PASS" if ratios[0] <= ratios[1] and time_ratio < 1 else "FAIL"
         lines.append(
-            f"- n_steps={n_steps}: the global model's geometric-mean MASE ratio "
+            f"- n_steps={n_steps}, identity={identity}: the global model's "
+            f"geometric-mean MASE ratio "
             f"{ratios[0]:.3f} against the local models' {ratios[1]:.3f} "
             f"({'no worse' if ratios[0] <= ratios[1] else 'worse'}), in "
             f"{time_ratio:.2f}x their fit time ({seconds[pooled]:.0f} s against "
@@ -484,6 +498,13 @@ def main():
         help="window lengths to try (accuracy; each runs global and local)",
     )
     parser.add_argument("--models", nargs="+", metavar="NAME", help="a subset")
+    parser.add_argument(
+        "--identity",
+        nargs="+",
+        choices=["none", "one_hot", "profile"],
+        default=["none", "one_hot", "profile"],
+        help="SeriesForecaster(identity=...) of the global models (accuracy)",
+    )
     parser.add_argument(
         "--params",
         type=json.loads,

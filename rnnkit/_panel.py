@@ -185,16 +185,26 @@ class PooledWindows:
     spans: list
 
     @classmethod
-    def of(cls, series, levels, spreads, n_steps, horizon):
-        """Windows of ``(values - level) / spread`` of each series, one copy."""
-        buffer = np.empty(sum(len(values) for values in series))
+    def of(cls, series, levels, spreads, n_steps, horizon, identity=None):
+        """Windows of ``(values - level) / spread`` of each series, one copy.
+
+        ``identity``, if given, ``(n_series, k)``: each series' row follows its
+        values as ``k`` more features, the same at every step.
+        """
+        n_extra = 0 if identity is None else identity.shape[1]
+        buffer = np.empty((sum(len(values) for values in series), 1 + n_extra))
         spans, start = [], 0
-        for values, level, spread in zip(series, levels, spreads, strict=True):
-            np.divide(values - level, spread, out=buffer[start : start + len(values)])
+        for i, (values, level, spread) in enumerate(
+            zip(series, levels, spreads, strict=True)
+        ):
+            rows = slice(start, start + len(values))
+            np.divide(values - level, spread, out=buffer[rows, 0])
+            if n_extra:
+                buffer[rows, 1:] = identity[i]
             spans.append((start, start + len(values) - n_steps - horizon + 1))
             start += len(values)
         X, Y = make_windows(buffer, n_steps, horizon)
-        return cls(X[:, :, np.newaxis], Y.reshape(len(Y), -1), spans)
+        return cls(X, Y.reshape(len(Y), -1), spans)
 
 
 def rows_of(spans):
@@ -214,6 +224,42 @@ def normalise(values):
     if not spread > 1e-12:  # a constant series
         spread = float(np.std(values)) or 1.0
     return level, spread
+
+
+# A one-hot identity takes a column per series at every value: a panel of
+# many series would multiply its memory; "profile" takes three columns.
+MAX_ONE_HOT_SERIES = 100
+
+
+def identity_features(kind, series):
+    """What tells each series apart, ``(n_series, k)``: ``kind`` of ``series``.
+
+    ``"one_hot"``: a column per series. ``"profile"``: three numbers that
+    describe how a series moves, in units of its one-step change, comparable
+    across series: the log of its deviation (how far its level wanders), its
+    mean change (its drift) and the correlation of consecutive changes
+    (momentum when positive, reversal when negative).
+    """
+    if kind == "one_hot":
+        if len(series) > MAX_ONE_HOT_SERIES:
+            raise ValueError(
+                f'identity="one_hot" takes a column per series, at every value: '
+                f"{len(series)} series is more than {MAX_ONE_HOT_SERIES}. Use "
+                'identity="profile" (three columns), or None.'
+            )
+        return np.eye(len(series))
+    return np.array([_profile(values) for values in series])
+
+
+def _profile(values):
+    _, step = normalise(values)
+    changes = np.diff(values)
+    wander = np.log(max(float(np.std(values)) / step, 1e-3))
+    drift = float(np.mean(changes)) / step if len(changes) else 0.0
+    momentum = 0.0
+    if len(changes) > 2 and np.std(changes[1:]) > 0 and np.std(changes[:-1]) > 0:
+        momentum = float(np.corrcoef(changes[1:], changes[:-1])[0, 1])
+    return wander, drift, momentum
 
 
 def write_forecasts(layout, order, columns, indexes, *, id_column, time_column):

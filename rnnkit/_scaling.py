@@ -36,7 +36,16 @@ class WindowScaling:
 
     Targets use the statistics of the target feature, so the network's output
     is in the same units as its target input.
+
+    With ``"window"`` and ``"window_mean"``, a feature other than the target
+    that is constant within every training window (a series' identity or
+    profile in a panel) is scaled as with ``"standard"``: relative to the
+    window it would be zero, and tell the network nothing.
     """
+
+    # The features scaled as "standard" by a window kind (see above), 1 each;
+    # None when there are none, and then not part of the state.
+    absolute_ = None
 
     def __init__(self, kind, target_index):
         self.kind = kind
@@ -58,6 +67,13 @@ class WindowScaling:
             mean, std = _chunked_mean_std(X, relative, rows)
             if self.kind == "standard":
                 self.center_ = mean
+            static = std < 1e-12
+            static[self.target_index] = False
+            if relative is not None and static.any():
+                mean, absolute_std = _chunked_mean_std(X, None, rows)
+                self.center_[static] = mean[static]
+                std[static] = absolute_std[static]
+                self.absolute_ = static.astype(np.float64)  # 1: as "standard"
             self.scale_ = std
         self.scale_[self.scale_ < 1e-12] = 1.0  # a constant feature stays put
         return self
@@ -102,12 +118,21 @@ class WindowScaling:
                     f"scaling array {name!r} must have shape ({n_features},)"
                 )
             setattr(scaling, name, array)
+        absolute = scaling.absolute_
+        if absolute is not None and not (
+            np.isin(absolute, (0.0, 1.0)).all() and absolute[index] == 0
+        ):
+            raise ValueError("scaling absolute_ must be 0 or 1, 0 for the target")
         return scaling
 
     def _offsets(self, X):
-        if self.kind in ("window", "window_mean"):
-            return self._window_offsets(X)
-        return np.broadcast_to(self.center_, (len(X), X.shape[2]))
+        centers = np.broadcast_to(self.center_, (len(X), X.shape[2]))
+        if self.kind not in ("window", "window_mean"):
+            return centers
+        anchors = self._window_offsets(X)
+        if self.absolute_ is None:
+            return anchors
+        return np.where(self.absolute_ > 0, centers, anchors)
 
     def _window_offsets(self, X):
         """Each window's anchor, per feature: its last value or its mean."""

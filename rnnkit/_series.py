@@ -21,7 +21,14 @@ from sklearn.utils.validation import check_is_fitted
 from . import _conformal
 from ._base import MAX_DIM, BaseForecaster, _pop_int
 from ._metrics import coverage_label, mase, naive_error
-from ._panel import PooledWindows, normalise, read_panel, rows_of, write_forecasts
+from ._panel import (
+    PooledWindows,
+    identity_features,
+    normalise,
+    read_panel,
+    rows_of,
+    write_forecasts,
+)
 from ._series_data import (
     check_coverages,
     check_length,
@@ -84,6 +91,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         With ``scope="local"``, how many series are fitted in parallel
         (joblib: -1 for every core; a Dask cluster inside
         ``joblib.parallel_config(backend="dask")``).
+    identity : {"one_hot", "profile"} or None, default=None
+        For a global model of a panel, features that tell the series apart,
+        the same at every step of a series' windows: ``"one_hot"``, a column
+        per series (for up to 100 series); ``"profile"``, three numbers that
+        describe how each series moves (how far its level wanders, its drift
+        and the correlation of its consecutive changes, in units of its
+        one-step change), so series that move alike are treated alike, and
+        any number of series costs three columns. None: the network sees
+        only the values. Each feature column costs as much memory as the
+        panel. No effect on one series or with ``scope="local"``.
 
     Attributes
     ----------
@@ -121,6 +138,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     Freq: MS, dtype: float64
     >>> model.predict_interval(coverage=0.9).columns.tolist()
     ['lower_90', 'upper_90']
+
+    A panel of series that move unlike each other, with a feature that tells
+    them apart:
+
+    >>> panel = pd.DataFrame({"trend": y, "wave": np.cos(np.arange(48.0) * 3)},
+    ...                      index=months)
+    >>> model = SeriesForecaster(LinearForecaster(), n_steps=12, horizon=3,
+    ...                          identity="one_hot").fit(panel)
+    >>> model.predict().shape  # three months of each series
+    (3, 2)
     """
 
     _parameter_constraints = {
@@ -136,6 +163,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         "strict": ["boolean"],
         "scope": [StrOptions({"global", "local"})],
         "n_jobs": [Integral, None],
+        "identity": [StrOptions({"one_hot", "profile"}), None],
     }
 
     def __init__(
@@ -153,6 +181,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         strict=False,
         scope="global",
         n_jobs=None,
+        identity=None,
     ):
         self.forecaster = forecaster
         self.n_steps = n_steps
@@ -166,6 +195,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self.strict = strict
         self.scope = scope
         self.n_jobs = n_jobs
+        self.identity = identity
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, y, exog=None, **fit_params):
@@ -226,12 +256,15 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self._levels, self._spreads = self._normalisation(panel)
         scaling = list(zip(panel.values, self._levels, self._spreads, strict=True))
         self._scope = "global" if panel.layout == "series" else self.scope
+        self._identity = None
         if self._scope == "local":
             fits = Parallel(n_jobs=self.n_jobs)(
                 delayed(self._fit_windows)([one], None, horizon, fit_params)
                 for one in scaling
             )
         else:
+            if self.identity is not None and panel.layout != "series":
+                self._identity = identity_features(self.identity, panel.values)
             fits = [self._fit_windows(scaling, covariates, horizon, fit_params)]
         self._fitted = [forecaster for forecaster, _ in fits]
         self._errors = None if self.calibration is None else [e for _, e in fits]
@@ -394,6 +427,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         }
         if self.n_exog_:
             arrays["last_exog"] = self._last_exog
+        if self._identity is not None:
+            arrays["identity"] = self._identity
         return state, arrays
 
     def _set_fitted_state(self, state, arrays):
@@ -459,6 +494,11 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         if not ((n_values == n_values.round()) & (n_values >= self.n_steps)).all():
             raise ValueError(f"n_values must be whole numbers, {self.n_steps} or more")
         last_exog = _pop_array(arrays, "last_exog", (lead, n_exog)) if n_exog else None
+        identity = None
+        if "identity" in arrays:
+            identity = _pop_array(arrays, "identity", (n_series, None))
+            if scope != "global" or layout == "series":
+                raise ValueError("identity features belong to a global panel model")
         if state or arrays:
             raise ValueError(
                 f"the fitted state has unexpected values {sorted(state)} and "
@@ -472,6 +512,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self._levels, self._spreads, self._mase_scales = levels, spreads, mase_scales
         self._n_values = n_values.astype(np.int64)
         self._fitted, self._errors = fitted, errors
+        self._identity = identity
         self._publish_fits()
 
     def _fitted_from_state(self, state, arrays, prefix, horizon):
@@ -513,7 +554,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _fit_windows(self, scaling, covariates, horizon, fit_params):
         """One forecaster fitted on the windows of series ``(values, level,
         spread)``, and its calibration errors (None without calibration)."""
-        windows = _pooled_windows(scaling, covariates, self.n_steps, horizon)
+        windows = _pooled_windows(
+            scaling, covariates, self.n_steps, horizon, self._identity
+        )
         errors = None
         if self.calibration == "conformal":
             train_spans, calibration_spans = self._calibration_split(windows, horizon)
@@ -636,7 +679,12 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                     "exog was given to predict, but fit had none; fit with exog "
                     "to use covariates."
                 )
-            return normed[:, :, np.newaxis]
+            if self._identity is None:
+                return normed[:, :, np.newaxis]
+            identity = np.broadcast_to(
+                self._identity[:, np.newaxis, :], (*normed.shape, len(self._identity.T))
+            )
+            return np.concatenate([normed[:, :, np.newaxis], identity], axis=2)
         if exog is None:
             raise ValueError(
                 f"exog is required: fit had {self.n_exog_} covariate column(s), so "
@@ -703,14 +751,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         return actuals
 
 
-def _pooled_windows(scaling, covariates, n_steps, horizon):
+def _pooled_windows(scaling, covariates, n_steps, horizon, identity=None):
     """The training windows of every series (views), and their rows per series.
 
     ``scaling`` lists ``(values, level, spread)`` per series; covariates come
-    with one series only, which is not scaled.
+    with one series only, which is not scaled; ``identity`` features with a
+    panel (see ``PooledWindows.of``).
     """
     if covariates is None:
-        return PooledWindows.of(*zip(*scaling, strict=True), n_steps, horizon)
+        series, levels, spreads = zip(*scaling, strict=True)
+        return PooledWindows.of(series, levels, spreads, n_steps, horizon, identity)
     X, Y = _windows(scaling[0][0], covariates, n_steps, horizon)
     return PooledWindows(X, Y, [(0, len(X))])
 

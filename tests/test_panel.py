@@ -8,6 +8,7 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from rnnkit import LinearForecaster, SeriesForecaster, backtest, load, save
+from rnnkit._panel import MAX_ONE_HOT_SERIES, identity_features
 
 # Linear models and scikit-learn regressors only: no network is built.
 pytestmark = pytest.mark.backend_independent
@@ -310,3 +311,57 @@ def test_series_that_end_together_share_the_wide_index():
         intervals[("c", "upper_90")] - intervals[("c", "lower_90")],
         intervals[("a", "upper_90")] - intervals[("a", "lower_90")],
     )
+
+
+@pytest.mark.parametrize("identity, n_features", [("one_hot", 3), ("profile", 3)])
+def test_identity_features_reach_the_model_whatever_the_order(identity, n_features):
+    series = shops()
+    model = linear(identity=identity).fit(series)
+    # Each window carries its values and the identity features of its series.
+    assert model.forecaster_.coef_.shape == (3, 12 * (1 + n_features))
+    reordered = linear(identity=identity).fit(dict(reversed(list(series.items()))))
+    for key, forecast in model.predict().items():
+        pd.testing.assert_series_equal(reordered.predict()[key], forecast)
+
+
+def test_identity_has_no_effect_on_one_series_or_local_models():
+    series = shops()
+    one = shop(60, "2015-01-01", seed=1)
+    pd.testing.assert_series_equal(
+        linear(identity="one_hot").fit(one).predict(), linear().fit(one).predict()
+    )
+    local = linear(identity="profile", scope="local").fit(series)
+    for key, forecast in linear(scope="local").fit(series).predict().items():
+        pd.testing.assert_series_equal(local.predict()[key], forecast)
+
+
+def test_one_hot_identity_refuses_more_series_than_its_limit():
+    series = {i: np.sin(np.arange(30.0) + i) for i in range(MAX_ONE_HOT_SERIES + 1)}
+    with pytest.raises(ValueError, match='identity="profile"'):
+        linear(identity="one_hot").fit(series)
+    assert len(linear(identity="profile").fit(series).predict()) == len(series)
+
+
+def test_a_profile_tells_how_a_series_moves():
+    rng = np.random.default_rng(0)
+    shocks = rng.normal(0, 0.5, 200)
+    changes = 1 + np.array(
+        [0.9 ** np.arange(k, -1, -1) @ shocks[: k + 1] for k in range(200)]
+    )
+    trend, alternating = np.cumsum(changes), (-1.0) ** np.arange(200.0)
+    (wander, drift, momentum), (flat, still, reversal) = identity_features(
+        "profile", [trend, alternating]
+    )
+    assert wander > flat + 3  # the trend wanders dozens of steps from its mean
+    assert drift > 0.5 and abs(still) < 0.05
+    assert momentum > 0.5  # a change is followed by one like it
+    assert reversal < -0.9  # every change undoes the last
+
+
+@pytest.mark.parametrize("identity", ["one_hot", "profile"])
+def test_identity_is_saved_and_loaded(identity, tmp_path):
+    model = linear(identity=identity).fit(shops())
+    save(model, tmp_path / "panel.rnnkit")
+    for copy in (load(tmp_path / "panel.rnnkit"), pickle.loads(pickle.dumps(model))):
+        for key, forecast in model.predict().items():
+            pd.testing.assert_series_equal(copy.predict()[key], forecast)

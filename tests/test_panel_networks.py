@@ -54,3 +54,18 @@ def test_a_panel_trains_from_views_of_its_series_not_a_copy_of_its_windows():
     # window, a few batches (measured 12 MB of the 58 MB of windows).
     assert peak < materialised / 3, (peak, materialised)
     assert len(fitted.predict()) == 40
+
+
+def test_a_network_with_series_identity_saves_and_loads(tmp_path):
+    from rnnkit import load, save
+
+    network = RNNForecaster(units=4, epochs=1, scaler="window_mean", random_state=0)
+    model = SeriesForecaster(
+        network, n_steps=8, horizon=2, calibration=None, identity="one_hot"
+    ).fit(panel(["a", "b", "c"]))
+    # The identity columns are scaled to tell the series apart, not zeroed.
+    assert model.forecaster_._scaling.absolute_.tolist() == [0, 1, 1, 1]
+    save(model, tmp_path / "panel.rnnkit")
+    loaded = load(tmp_path / "panel.rnnkit")
+    for key, forecast in model.predict().items():
+        pd.testing.assert_series_equal(loaded.predict()[key], forecast)

@@ -123,3 +123,31 @@ def test_scaling_learns_from_the_given_rows_only(kind, monkeypatch):
     assert on_rows.kind == alone.kind == ("standard" if kind == "auto" else kind)
     np.testing.assert_allclose(on_rows.center_, alone.center_, rtol=1e-12)
     np.testing.assert_allclose(on_rows.scale_, alone.scale_, rtol=1e-12)
+
+
+@pytest.mark.backend_independent
+@pytest.mark.parametrize("kind", ["window", "window_mean"])
+def test_a_feature_constant_within_each_window_is_scaled_as_standard(kind):
+    # A panel's identity column: constant within each series, so within each
+    # window; relative to the window it would be zero.
+    values = np.random.default_rng(0).normal(size=60).cumsum()
+    identity = np.repeat([0.0, 1.0, 5.0], 20)
+    X, _ = make_windows(np.column_stack([values, identity]), n_steps=5)
+    rows = np.concatenate([np.arange(start, start + 15) for start in (0, 20, 40)])
+    scaling = WindowScaling(kind, target_index=0).fit(X, rows)
+    scaled = scaling.transform(X[rows])
+
+    alone = WindowScaling(kind, target_index=0).fit(X[..., :1], rows)
+    np.testing.assert_allclose(
+        scaled[..., 0], alone.transform(X[rows][..., :1])[..., 0], rtol=1e-6
+    )
+    seen = identity[rows]
+    np.testing.assert_allclose(
+        scaled[:, 0, 1], (seen - seen.mean()) / seen.std(), rtol=1e-6
+    )
+    state, arrays = scaling.to_state()
+    rebuilt = WindowScaling.from_state(state, arrays, n_features=2)
+    np.testing.assert_array_equal(rebuilt.transform(X[rows]), scaled)
+    arrays["absolute_"] = np.array([1.0, 1.0])
+    with pytest.raises(ValueError, match="absolute_"):
+        WindowScaling.from_state(state, arrays, n_features=2)
