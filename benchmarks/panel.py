@@ -1,6 +1,7 @@
 """Many series, one global model: accuracy on a real panel, and scale on synthetic ones.
 
-Run: python benchmarks/panel.py --part accuracy [--n-steps 8 16] [--write]
+Run: python benchmarks/panel.py --part accuracy [--n-steps 8 16] [--identity ...]
+     [--write]
      python benchmarks/panel.py --part scale [--sizes 100 1000 10000]
 (needs the benchmark extra: pip install -e ".[cpu,benchmarks]"; KERAS_BACKEND=jax
 is the fast path on CPU)
@@ -11,7 +12,8 @@ values each, 1959Q1 to 2009Q3) as one wide panel with a quarterly PeriodIndex
 origin over the last 5 non-overlapping horizons of 8 quarters, every model
 refit at each origin. Side by side in one run: one GLOBAL
 ``SeriesForecaster(RNNForecaster(random_state=0))`` on the whole panel
-(``rnnkit.backtest``), LOCAL ones (the same forecaster and settings, one
+(``rnnkit.backtest``), once per ``identity`` option (``--identity``: none,
+``"one_hot"``, ``"profile"``), LOCAL ones (the same forecaster and settings, one
 backtest per series), ``LinearForecaster`` global and local, seasonal naive
 and statsforecast's AutoETS (season_length=4). MASE is the mean absolute
 error over the in-sample seasonal-naive one up to each origin, computed here

@@ -682,7 +682,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             if self._identity is None:
                 return normed[:, :, np.newaxis]
             identity = np.broadcast_to(
-                self._identity[:, np.newaxis, :], (*normed.shape, len(self._identity.T))
+                self._identity[:, np.newaxis, :],
+                (*normed.shape, self._identity.shape[1]),
             )
             return np.concatenate([normed[:, :, np.newaxis], identity], axis=2)
         if exog is None:
