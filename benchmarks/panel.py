@@ -244,11 +244,13 @@ def run_accuracy(args):
             f"{seconds[name]:.1f} s",
             flush=True,
         )
+    settings = ", ".join(
+        f"{k}={v!r}" for k, v in {"random_state": 0, **args.params}.items()
+    )
     heading = (
         f"{len(SERIES)} series of 203 quarters, {N_ORIGINS} rolling origins "
         f"{HORIZON} quarters apart, horizon {HORIZON}, every model refit at every "
-        f"origin; `RNNForecaster(random_state=0"
-        f"{', ' + json.dumps(args.params) if args.params else ''})` at its "
+        f"origin; `RNNForecaster({settings})` at its "
         f"defaults; {os.cpu_count()} CPU cores (shared), Keras {keras.__version__} "
         f"({keras.backend.backend()}); {time.perf_counter() - started:.0f} s in all. "
         f"backtest's own MASE matches the one computed here for every rnnkit "
