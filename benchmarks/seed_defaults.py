@@ -11,6 +11,7 @@ benchmarks/README.md.
 """
 
 import argparse
+import json
 import os
 import time
 
@@ -31,12 +32,14 @@ OLD = {
         "learning_rate": 0.001,
         "learning_rate_schedule": "constant",
         "scaler": "standard",
+        "highway": False,
     },
     Seq2SeqForecaster: {
         "cell": "simple",
         "units": (20, 20),
         "epochs": 20,
         "scaler": "standard",
+        "highway": False,
     },
 }
 GOALS = {1: 0.0015, 10: 0.0030}
@@ -52,6 +55,13 @@ def fit_and_score(estimator, data):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--params",
+        type=json.loads,
+        default={},
+        help="JSON of parameters to change in today's defaults (for experiments)",
+    )
+    parser.add_argument("--models", nargs="+", metavar="CLASS", help="a subset")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     import keras
@@ -65,8 +75,10 @@ def main():
     for horizon in (1, 10):
         data = load_two_sines(horizon=horizon)
         for Forecaster, old_params in OLD.items():
+            if args.models and Forecaster.__name__ not in args.models:
+                continue
             old = fit_and_score(Forecaster(random_state=0, **old_params), data)
-            new = fit_and_score(Forecaster(random_state=0), data)
+            new = fit_and_score(Forecaster(random_state=0, **args.params), data)
             line = (
                 f"| {Forecaster.__name__} | {horizon} | {old[0]:.5f} | {new[0]:.5f} | "
                 f"{GOALS[horizon]} | {old[1]:.1f} | {new[1]:.1f} | "
@@ -76,7 +88,8 @@ def main():
             print(line, flush=True)
     heading = (
         f"Seed 0, {os.cpu_count()} CPU cores, Keras {keras.__version__} "
-        f"({keras.backend.backend()}); each row's two fits ran back to back."
+        f"({keras.backend.backend()}); each row's two fits ran back to back"
+        f"{'; defaults changed by ' + json.dumps(args.params) if args.params else ''}."
     )
     print(heading)
     if args.write:

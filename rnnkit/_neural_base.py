@@ -36,6 +36,11 @@ PREDICT_BLOCK = 64
 # so many that the network learns its noise; the seed chapter's 7,000 windows
 # train in AUTO_MIN_EPOCHS.
 AUTO_MIN_EPOCHS, AUTO_MIN_UPDATES = 20, 500
+# highway="auto" adds the linear highway with these scalings: a linear map of
+# windows relative to their level extrapolates a trend or a growing season
+# (benchmarks/realdata.py); on stationary series scaled "standard" (the seed
+# chapter's sines) it slowed the recurrent layer's training.
+WINDOW_RELATIVE = ("window", "window_mean")
 
 
 class BaseNeuralForecaster(BaseForecaster):
@@ -81,7 +86,11 @@ class BaseNeuralForecaster(BaseForecaster):
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "highway": [StrOptions({"auto"}), "boolean"],
     }
+    # Parameters added since rnnkit 0.1.0, with the value that rebuilds the
+    # network of a model saved or pickled before them.
+    _added_params = {"highway": False}
 
     @quiet_keras_calls
     def _fit(self, X, Y, *, sample_weight=None, callbacks=None):
@@ -170,6 +179,21 @@ class BaseNeuralForecaster(BaseForecaster):
         """The scaling the fit used: ``scaler``, or the one ``"auto"`` chose."""
         return self._scaling.kind
 
+    @property
+    def highway_(self):
+        """Whether the network adds the linear highway (``"auto"`` resolved).
+
+        ``"auto"`` adds it when the scaling is relative to each window (a
+        series whose level moves), not with ``"standard"`` scaling or none.
+        """
+        if self.highway == "auto":
+            return self._scaling.kind in WINDOW_RELATIVE
+        return self.highway
+
+    def __setstate__(self, state):
+        # A pickle from before a parameter existed rebuilds the network it had.
+        super().__setstate__({**self._added_params, **state})
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # A network trained for a few epochs need not fit arbitrary test data.
@@ -225,6 +249,19 @@ class BaseNeuralForecaster(BaseForecaster):
             cell_kwargs=self.cell_kwargs or {},
             seed=self._layer_seed(level),
         )
+
+    def _with_highway(self, keras, inputs, outputs):
+        """``outputs``, plus a linear map of the window when ``highway``.
+
+        The map starts at zero, so training starts from the recurrent network
+        alone, and it needs no seed.
+        """
+        if not self.highway_:
+            return outputs
+        linear = keras.layers.Dense(
+            self.horizon_, use_bias=False, kernel_initializer="zeros"
+        )(keras.layers.Flatten()(inputs))
+        return keras.layers.Add()([outputs, linear])
 
     def _dense(self, keras, units, *, level):
         seed = self._layer_seed(level)
@@ -418,7 +455,10 @@ class BaseNeuralForecaster(BaseForecaster):
         for units in self._units():
             count += units * (n_in + (units if fused else 0))
             n_in = units
-        return count + n_in * self._head_units()
+        count += n_in * self._head_units()
+        if self.highway_:
+            count += int(np.prod(self._window_shape3)) * self.horizon_
+        return count
 
     def _head_units(self):
         """Units of the dense layer on the last recurrent layer."""
@@ -428,6 +468,14 @@ class BaseNeuralForecaster(BaseForecaster):
     def _window_shape3(self):
         shape = self._window_shape
         return shape if len(shape) == 2 else (shape[0], 1)
+
+
+def chain(layers, inputs):
+    """The output of ``layers`` applied one after the other to ``inputs``."""
+    outputs = inputs
+    for layer in layers:
+        outputs = layer(outputs)
+    return outputs
 
 
 def _relative_weights(sample_weight, train_rows, valid_rows):

@@ -349,6 +349,8 @@ def _decode_params(cls, params, depth=0):
     """The keyword arguments of ``cls``, once their names and values are checked."""
     if not isinstance(params, dict):
         raise InvalidModelFileError("its parameters must be a JSON object")
+    # A file saved before a parameter existed gets the value its model had.
+    params = {**getattr(cls, "_added_params", {}), **params}
     expected = set(inspect.signature(cls).parameters)
     unexpected, missing = sorted(set(params) - expected), sorted(expected - set(params))
     if unexpected or missing:

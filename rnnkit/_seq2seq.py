@@ -4,7 +4,7 @@ from numbers import Integral
 
 import numpy as np
 
-from ._neural_base import BaseNeuralForecaster
+from ._neural_base import BaseNeuralForecaster, chain
 from ._sklearn_compat import Interval, StrOptions
 
 
@@ -35,6 +35,13 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
         The network and training scheme, as above.
     target_index : int, default=0
         For 3-D windows, the feature that holds the series being forecast.
+    highway : "auto" or bool, default="auto"
+        Add a linear map of the window to the network's forecast, trained with
+        it (see :class:`RNNForecaster`; ``"auto"``: when the scaling is
+        relative to each window). With ``"per_step"``, step ``t``'s linear map
+        reads the values up to ``t`` (a causal convolution as long as the
+        window); with ``"encoder_decoder"``, the whole window. ``False`` is
+        rnnkit 0.1's network.
     cell, units, cell_kwargs, dropout, epochs, batch_size : see RNNForecaster
         The network and training loop, as for :class:`RNNForecaster`, with the
         same defaults (``cell="gru"``, ``units=32``, ``epochs="auto"``), except
@@ -61,6 +68,8 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
         Per-epoch ``loss`` (and ``val_loss``), in scaled units.
     scaler_ : str or None
         The scaling used: ``scaler``, or what ``"auto"`` chose.
+    highway_ : bool
+        Whether the network has the linear highway (``"auto"`` resolved).
     horizon_ : int
         Number of values forecast per window, learned from ``y``.
     n_features_in_ : int
@@ -101,6 +110,7 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
         units=32,
         cell_kwargs=None,
         dropout=0.0,
+        highway="auto",
         epochs="auto",
         batch_size=32,
         learning_rate=0.01,
@@ -122,6 +132,7 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
         self.units = units
         self.cell_kwargs = cell_kwargs
         self.dropout = dropout
+        self.highway = highway
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -174,14 +185,24 @@ class _PerStep:
     """Every step's output forecasts the ``horizon`` values after that step."""
 
     def network(self, model, keras, n_steps, n_features):
-        layers = model._recurrent_layers(keras, last_returns_sequences=True)
-        return keras.Sequential(
-            [
-                keras.Input((n_steps, n_features)),
-                *layers,
-                model._dense(keras, model.horizon_, level=99),
-            ]
-        )
+        inputs = keras.Input((n_steps, n_features))
+        layers = [
+            *model._recurrent_layers(keras, last_returns_sequences=True),
+            model._dense(keras, model.horizon_, level=99),
+        ]
+        outputs = chain(layers, inputs)
+        if model.highway_:
+            # Step t's linear map reads steps t - n_steps + 1 .. t (zeros before
+            # the window), so the last step's reads the whole window.
+            linear = keras.layers.Conv1D(
+                model.horizon_,
+                n_steps,
+                padding="causal",
+                use_bias=False,
+                kernel_initializer="zeros",
+            )(inputs)
+            outputs = keras.layers.Add()([outputs, linear])
+        return keras.Model(inputs, outputs)
 
     def training_targets(self, model, X_scaled, Y_scaled):
         # The target series over the window and the horizon; the loss cuts it
@@ -215,16 +236,16 @@ class _EncoderDecoder:
         decoder = model._recurrent_layer(
             keras, model._units()[-1], return_sequences=True, level=50
         )
-        return keras.Sequential(
-            [
-                keras.Input((n_steps, n_features)),
-                *encoder,
-                keras.layers.RepeatVector(model.horizon_),
-                *decoder,
-                model._dense(keras, 1, level=99),
-                keras.layers.Flatten(),
-            ]
-        )
+        inputs = keras.Input((n_steps, n_features))
+        layers = [
+            *encoder,
+            keras.layers.RepeatVector(model.horizon_),
+            *decoder,
+            model._dense(keras, 1, level=99),
+            keras.layers.Flatten(),
+        ]
+        outputs = model._with_highway(keras, inputs, chain(layers, inputs))
+        return keras.Model(inputs, outputs)
 
     def training_targets(self, model, X_scaled, Y_scaled):
         return Y_scaled

@@ -41,4 +41,4 @@ def test_neural_cell_kwargs_reach_the_layer(small):
     model = RNNForecaster(units=2, epochs=1, cell_kwargs={"activation": "relu"}).fit(
         small.X_train, small.y_train
     )
-    assert model.model_.layers[0].activation.__name__ == "relu"
+    assert model.model_.layers[1].activation.__name__ == "relu"  # after the input

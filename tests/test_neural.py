@@ -206,6 +206,64 @@ def test_neural_window_scaling_handles_series_far_from_zero():
 
 
 @pytest.mark.parametrize(
+    ("Forecaster", "params"),
+    [
+        (RNNForecaster, {}),
+        (Seq2SeqForecaster, {}),
+        (Seq2SeqForecaster, {"architecture": "encoder_decoder"}),
+    ],
+)
+def test_neural_highway_follows_a_season_that_grows_with_the_trend(Forecaster, params):
+    # Test windows swing wider than any training window (the season grows with
+    # the level): a recurrent layer saturates; the linear highway, which
+    # highway="auto" adds for a series whose level moves, extrapolates.
+    from rnnkit import make_windows
+
+    t = np.arange(300.0)
+    series = (1 + t / 50) * (3 + np.sin(2 * np.pi * t / 12))
+    X, y = make_windows(series, n_steps=24)
+    X_train, y_train, X_test, y_test = X[:200], y[:200], X[-40:], y[-40:]
+    default, plain = (
+        Forecaster(units=4, epochs=10, random_state=0, highway=highway, **params)
+        for highway in ("auto", False)
+    )
+    errors = [
+        np.mean((model.fit(X_train, y_train).predict(X_test) - y_test) ** 2)
+        for model in (default, plain)
+    ]
+    assert default.scaler_ == "window_mean"
+    assert (default.highway_, plain.highway_) == (True, False)
+    assert errors[0] < 0.1 * errors[1]
+
+
+@pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_highway_auto_leaves_stable_series_to_the_recurrent_network(
+    Forecaster, small
+):
+    # The two sines keep their level ("standard" scaling): there the highway
+    # slowed the recurrent layer's learning (benchmarks/seed_defaults.py).
+    model = Forecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+    assert (model.scaler_, model.highway_) == ("standard", False)
+    forced = Forecaster(**TINY, highway=True, random_state=0)
+    assert forced.fit(small.X_train, small.y_train).highway_
+    assert len(forced.model_.weights) == len(model.model_.weights) + 1
+
+
+@pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_pickle_from_before_highway_unpickles_without_it(Forecaster, small):
+    model = Forecaster(**TINY, highway=False, random_state=0)
+    model.fit(small.X_train, small.y_train)
+    state = model.__getstate__()
+    del state["highway"]  # as pickled before the parameter existed
+    restored = Forecaster.__new__(Forecaster)
+    restored.__setstate__(state)
+    assert restored.highway is False
+    np.testing.assert_array_equal(
+        restored.predict(small.X_test), model.predict(small.X_test)
+    )
+
+
+@pytest.mark.parametrize(
     ("Forecaster", "n_windows", "batch_size", "expected_epochs"),
     [
         # 3 batches a pass ("auto" wants 167 passes): 90 and 120 optimizer

@@ -171,7 +171,7 @@ def test_clashing_names_need_qualified_names(site, windows):
             ("rnnkit-beta:twin", "BetaCell"),
         ]:
             model = RNNForecaster(cell=qualified, **TINY).fit(*windows)
-            assert type(model.model_.layers[0].cell).__name__ == cell_class
+            assert type(model.model_.layers[1].cell).__name__ == cell_class
 
 
 def test_outcome_does_not_depend_on_install_order(site, monkeypatch):

@@ -56,9 +56,24 @@ def test_seq2seq_encoder_decoder_unrolls_horizon_steps():
         cell="lstm",
         units=(4, 3),
         epochs=1,
+        highway=False,
         random_state=0,
     ).fit(data.X_train, data.y_train)
-    layer_names = [type(layer).__name__ for layer in model.model_.layers]
+    layer_names = [type(layer).__name__ for layer in model.model_.layers[1:]]
     assert layer_names == ["LSTM", "LSTM", "RepeatVector", "LSTM", "Dense", "Flatten"]
     assert model.model_.output_shape == (None, 5)
     assert model.predict(data.X_test).shape == (10, 5)
+
+
+def test_seq2seq_per_step_highway_reads_no_later_step():
+    # Each step is trained to forecast the steps after it: its output, the
+    # highway's linear map included, must not see them.
+    data = load_two_sines(horizon=3, n_series=100, n_steps=10)
+    model = Seq2SeqForecaster(units=3, epochs=1, random_state=0)
+    model.fit(data.X_train, data.y_train)
+    window = data.X_test[:1].astype("float32")
+    changed = window.copy()
+    changed[:, 6:] += 1.0
+    before, after = (np.asarray(model.model_(w)) for w in (window, changed))
+    np.testing.assert_array_equal(after[:, :6], before[:, :6])
+    assert not np.allclose(after[:, 6:], before[:, 6:])
