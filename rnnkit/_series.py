@@ -513,7 +513,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _fit_windows(self, scaling, covariates, horizon, fit_params):
         """One forecaster fitted on the windows of series ``(values, level,
         spread)``, and its calibration errors (None without calibration)."""
-        windows = _pooled_windows(scaling, covariates, self.n_steps, horizon)
+        windows = _pooled_windows(
+            scaling, covariates, self.n_steps, horizon, _window_dtype(self.forecaster)
+        )
         errors = None
         if self.calibration == "conformal":
             train_spans, calibration_spans = self._calibration_split(windows, horizon)
@@ -541,10 +543,11 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             # Every window of the buffer, those outside the spans (straddling
             # two series, or set aside for calibration) at weight 0: the
             # forecaster streams batches from the views, no copy of them all.
-            weight = np.zeros(len(X))
+            # A boolean mask: a byte a window (float weights would take eight).
+            mask = np.zeros(len(X), dtype=bool)
             for first, stop in spans:
-                weight[first:stop] = 1.0
-            fit_params = {**fit_params, "sample_weight": weight}
+                mask[first:stop] = True
+            fit_params = {**fit_params, "sample_weight": mask}
         else:
             rows = rows_of(spans)
             X, Y = X[rows], Y[rows]
@@ -703,16 +706,28 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         return actuals
 
 
-def _pooled_windows(scaling, covariates, n_steps, horizon):
+def _pooled_windows(scaling, covariates, n_steps, horizon, dtype):
     """The training windows of every series (views), and their rows per series.
 
     ``scaling`` lists ``(values, level, spread)`` per series; covariates come
-    with one series only, which is not scaled.
+    with one series only, which is not scaled. A panel's buffer has ``dtype``.
     """
     if covariates is None:
-        return PooledWindows.of(*zip(*scaling, strict=True), n_steps, horizon)
+        series = zip(*scaling, strict=True)
+        return PooledWindows.of(*series, n_steps, horizon, dtype=dtype)
     X, Y = _windows(scaling[0][0], covariates, n_steps, horizon)
     return PooledWindows(X, Y, [(0, len(X))])
+
+
+def _window_dtype(forecaster):
+    """The dtype a panel's windows are kept in: the one the forecaster prefers.
+
+    float32 for the neural forecasters, which train in it (half the memory
+    of float64); float64 for the others (least squares wants it).
+    """
+    if isinstance(forecaster, BaseForecaster):
+        return forecaster._input_dtype[0]
+    return np.float64
 
 
 def _is_json_id(key):
