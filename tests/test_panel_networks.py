@@ -50,16 +50,25 @@ def test_a_panel_trains_in_memory_near_its_own_size_not_its_windows():
         network = RNNForecaster(units=2, epochs=1, batch_size=64, random_state=0)
         return SeriesForecaster(network, n_steps=8, horizon=1, calibration=None)
 
+    def peak_of_fit(n_series):
+        tracemalloc.start()
+        fitted = model().fit(panel.iloc[:, :n_series], callbacks=[FirstBatchOnly()])
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return fitted, peak
+
     # Import Keras and trace its functions outside the measurement.
     model().fit(panel.iloc[:300, :2], callbacks=[FirstBatchOnly()])
-    tracemalloc.start()
-    fitted = model().fit(panel, callbacks=[FirstBatchOnly()])
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    # What any fit allocates (on TensorFlow, 3 MB of Python objects tracing
+    # the new network's graph) cancels out between 20 and 200 series.
+    _, fixed = peak_of_fit(20)
+    fitted, peak = peak_of_fit(200)
+    grown = values[:, 20:].nbytes
     # Read as views of the frame, scaled once into float32 (half the panel),
     # one int32 position per window for the epoch's order (half) and a byte
-    # per window for the mask: measured 1.5x the panel; 8.2x when it was
-    # copied, scaled in float64 and weighted and indexed in int64 per window.
+    # per window for the mask: measured 1.2x the panel (1.1x on TensorFlow); 8.1x
+    # (6.8x) when it was copied, scaled in float64, weighted and indexed in int64
+    # per window.
     # Every window materialised would be 8x (n_steps values per window).
-    assert peak < 2 * values.nbytes, (peak, values.nbytes)
+    assert peak - fixed < 1.5 * grown, (peak, fixed, grown)
     assert fitted.predict().shape == (1, 200)
