@@ -513,9 +513,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _fit_windows(self, scaling, covariates, horizon, fit_params):
         """One forecaster fitted on the windows of series ``(values, level,
         spread)``, and its calibration errors (None without calibration)."""
-        windows = _pooled_windows(
-            scaling, covariates, self.n_steps, horizon, _window_dtype(self.forecaster)
-        )
+        dtype = _window_dtype(self.forecaster, normalised=self._layout != "series")
+        windows = _pooled_windows(scaling, covariates, self.n_steps, horizon, dtype)
         errors = None
         if self.calibration == "conformal":
             train_spans, calibration_spans = self._calibration_split(windows, horizon)
@@ -719,13 +718,15 @@ def _pooled_windows(scaling, covariates, n_steps, horizon, dtype):
     return PooledWindows(X, Y, [(0, len(X))])
 
 
-def _window_dtype(forecaster):
-    """The dtype a panel's windows are kept in: the one the forecaster prefers.
+def _window_dtype(forecaster, normalised):
+    """The dtype the windows' buffer is kept in.
 
-    float32 for the neural forecasters, which train in it (half the memory
-    of float64); float64 for the others (least squares wants it).
+    float32 (half the memory) for a neural forecaster, which trains in it,
+    on ``normalised`` series (a panel's: steps of about one unit, which
+    float32 keeps to 1e-7); float64 otherwise: least squares wants it, and
+    a series in its own units may have small steps on a large level.
     """
-    if isinstance(forecaster, BaseForecaster):
+    if normalised and isinstance(forecaster, BaseForecaster):
         return forecaster._input_dtype[0]
     return np.float64
 
