@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._batches import Rows
 from ._sklearn_compat import _fit_context
 
 MAX_DIM = 2**24  # the largest horizon, window length or feature count restored
@@ -236,13 +237,31 @@ def _check_fit_params(estimator, fit_params):
 
 
 def _check_window_weights(sample_weight, n_windows):
-    """``sample_weight`` as float64, one non-negative finite weight per window."""
+    """``sample_weight`` as float64, one non-negative finite weight per window.
+
+    A boolean mask stays one: a byte a window, not eight (rnnkit's panels pass
+    one over millions of windows).
+    """
     shape = np.shape(sample_weight)
     if shape != (n_windows,):
         raise ValueError(
             f"sample_weight must hold one weight per window: shape ({n_windows},) "
             f"for these {n_windows} windows. Got shape {shape} instead."
         )
+    if isinstance(sample_weight, np.ndarray) and sample_weight.dtype == bool:
+        weights = sample_weight
+    else:
+        weights = _float_weights(sample_weight)
+    if not weights.any():
+        raise ValueError(
+            "sample_weight must give at least one window a positive weight; "
+            "windows of weight 0 are left out of the fit. Got only zeros instead."
+        )
+    return weights
+
+
+def _float_weights(sample_weight):
+    """``sample_weight`` as float64, or a ValueError naming its first bad value."""
     try:
         weights = np.asarray(sample_weight, dtype=np.float64)
     except (TypeError, ValueError):
@@ -254,11 +273,6 @@ def _check_window_weights(sample_weight, n_windows):
             "sample_weight must be non-negative finite numbers (0 leaves a window "
             f"out of the fit). Got {np.asarray(sample_weight)[first]!r} for "
             f"window {first} instead."
-        )
-    if not weights.any():
-        raise ValueError(
-            "sample_weight must give at least one window a positive weight; "
-            "windows of weight 0 are left out of the fit. Got only zeros instead."
         )
     return weights
 
@@ -289,7 +303,7 @@ def _warn_if_y_does_not_continue_X(estimator, X, Y, feature, weights=None):
     """
     if X.shape[1] < 2 or feature >= X.shape[2]:
         return
-    kept = None if weights is None else np.flatnonzero(weights)
+    kept = None if weights is None else Rows.of_mask(weights)
     n = len(X) if kept is None else len(kept)
     rows = np.unique(np.linspace(0, n - 1, _CONTINUITY_SAMPLE).astype(int))
     rows = rows if kept is None else kept[rows]

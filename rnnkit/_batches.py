@@ -5,12 +5,108 @@ them to one scaled float32 array (and, for seq2seq, to per-step targets) would
 cost ``n_steps`` times the series. ``WindowBatches`` gathers, scales and
 converts one batch at a time instead, drawing only from the rows it is given
 (the windows of a split with a positive weight), so a view over many series
-glued together never has its straddling windows drawn, nor copied.
+glued together never has its straddling windows drawn, nor copied. Those rows
+are ``Rows``: runs of consecutive windows (one per series of a panel), not an
+array of four bytes a window.
 """
 
 import functools
 
 import numpy as np
+
+_CHUNK = 1 << 20
+
+
+def index_dtype(n_windows):
+    """int32 row numbers when they fit: half the memory of int64, per window."""
+    return np.int32 if n_windows < 2**31 else np.int64
+
+
+class Rows:
+    """Row numbers in increasing order, indexed like the array of them.
+
+    ``rows[i]`` is a row; ``rows[a:b]`` and ``rows[positions]`` are arrays of
+    rows. They are held as runs ``[starts[k], stops[k])`` of consecutive rows,
+    or as the array itself where runs would take more memory (weights that
+    leave out every other window).
+    """
+
+    def __init__(self, starts, stops, array=None):
+        starts, stops = np.asarray(starts, np.int64), np.asarray(stops, np.int64)
+        kept = stops > starts
+        self.starts, self.stops, self.array = starts[kept], stops[kept], array
+        lengths = self.stops - self.starts
+        self._offsets = np.concatenate([[0], np.cumsum(lengths)])
+
+    @classmethod
+    def all(cls, n):
+        """Rows ``0, ..., n - 1``."""
+        return cls([0], [n])
+
+    @classmethod
+    def of_array(cls, rows):
+        """Rows given as an increasing array of them."""
+        return cls([], [], np.asarray(rows))
+
+    @classmethod
+    def of_mask(cls, mask):
+        """The rows where ``mask`` is not 0, found a chunk at a time."""
+        starts, stops = [], []
+        for first in range(0, len(mask), _CHUNK):
+            part = np.asarray(mask[first : first + _CHUNK] != 0, dtype=np.int8)
+            edge = np.zeros(1, np.int8)  # keeps the differences int8
+            edges = np.diff(part, prepend=edge, append=edge)
+            starts.append(np.flatnonzero(edges == 1) + first)
+            stops.append(np.flatnonzero(edges == -1) + first)
+        starts, stops = np.concatenate(starts), np.concatenate(stops)
+        # A run across a chunks' border is one run, not two that meet.
+        meet = starts[1:] == stops[:-1]
+        n_runs = len(starts)
+        rows = cls(
+            starts[np.r_[True, ~meet][:n_runs]], stops[np.r_[~meet, True][:n_runs]]
+        )
+        if 4 * len(rows.starts) <= len(rows):  # runs take 16 bytes each
+            return rows
+        dtype = index_dtype(len(mask))
+        return cls.of_array(
+            np.concatenate(
+                [
+                    np.flatnonzero(mask[first : first + _CHUNK]).astype(dtype) + first
+                    for first in range(0, len(mask), _CHUNK)
+                ]
+            )
+        )
+
+    def __len__(self):
+        return len(self.array) if self.array is not None else int(self._offsets[-1])
+
+    def __getitem__(self, index):
+        if self.array is not None:
+            return self.array[index]
+        if isinstance(index, slice):
+            index = np.arange(*index.indices(len(self)))
+        positions = np.asarray(index)
+        run = np.searchsorted(self._offsets, positions, side="right") - 1
+        rows = self.starts[run] + (positions - self._offsets[run])
+        return rows if rows.ndim else int(rows)
+
+    def split(self, n):
+        """The first ``n`` rows and the others, as two ``Rows``."""
+        if self.array is not None:
+            return Rows.of_array(self.array[:n]), Rows.of_array(self.array[n:])
+        cut = self[n] if n < len(self) else np.iinfo(np.int64).max
+        head, tail = self.starts < cut, self.stops > cut
+        return (
+            Rows(self.starts[head], np.minimum(self.stops[head], cut)),
+            Rows(np.maximum(self.starts[tail], cut), self.stops[tail]),
+        )
+
+    def total(self, values):
+        """``values[rows].sum()``, without gathering them all."""
+        if self.array is not None:
+            return float(np.sum(values[self.array]))
+        runs = zip(self.starts, self.stops, strict=True)
+        return float(sum(np.sum(values[first:stop]) for first, stop in runs))
 
 
 @functools.cache
@@ -18,9 +114,10 @@ def _batches_class(keras):
     class WindowBatches(keras.utils.PyDataset):
         """Batches ``transform(X[rows], Y[rows])``, reshuffled every epoch if seeded.
 
-        ``rows`` are the windows drawn from (all of ``X`` when None), and
-        ``weights``, if given, one weight per window of ``X``: each batch then
-        carries its windows' weights as a column, ``(x, y, weights)``.
+        ``rows`` (``Rows``, or an increasing array) are the windows drawn from
+        (all of ``X`` when None), and ``weights``, if given, one weight per
+        window of ``X``: each batch then carries its windows' weights as a
+        column, ``(x, y, weights)``.
         """
 
         def __init__(
@@ -36,7 +133,9 @@ def _batches_class(keras):
             super().__init__()
             self.X, self.Y, self.transform = X, Y, transform
             self.batch_size = batch_size
-            self.rows = np.arange(len(X)) if rows is None else np.asarray(rows)
+            if rows is None:
+                rows = Rows.all(len(X))
+            self.rows = rows if isinstance(rows, Rows) else Rows.of_array(rows)
             self.weights = weights
             self._rng = (
                 None if shuffle_seed is None else np.random.default_rng(shuffle_seed)
@@ -47,7 +146,8 @@ def _batches_class(keras):
             return -(-len(self.rows) // self.batch_size)
 
         def __getitem__(self, index):
-            rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
+            batch = slice(index * self.batch_size, (index + 1) * self.batch_size)
+            rows = self.rows[batch if self._order is None else self._order[batch]]
             batch = self.transform(self.X[rows], self.Y[rows])
             if self.weights is None:
                 return batch
@@ -60,15 +160,16 @@ def _batches_class(keras):
             self._order = self._new_order()
 
         def _new_order(self):
+            """Positions in ``rows``, shuffled (None: in order).
+
+            Shuffled in place, as ``permutation(len(rows))`` shuffles its
+            copy: the same order, without a second array of every window.
+            """
             if self._rng is None:
-                return self.rows
-            # The same order as permutation(len(rows)), in the rows' dtype.
-            order = self._rng.permutation(
-                np.arange(len(self.rows), dtype=self.rows.dtype)
-            )
-            # rows[order], gathered in place: each position reads its index
-            # before writing it, so no second array of n_windows indices.
-            return self.rows.take(order, out=order, mode="clip")
+                return None
+            order = np.arange(len(self.rows), dtype=index_dtype(len(self.rows)))
+            self._rng.shuffle(order)
+            return order
 
     return WindowBatches
 
@@ -78,8 +179,9 @@ def window_batches(
 ):
     """A ``keras.utils.PyDataset`` of transformed batches of ``(X, Y)``.
 
-    ``rows``: the windows to draw (all when None); ``weights``: one per window
-    of ``X``, sent with each batch (none when None).
+    ``rows``: the windows to draw (``Rows`` or an increasing array; all when
+    None); ``weights``: one per window of ``X``, sent with each batch (none
+    when None).
     """
     return _batches_class(keras)(
         X, Y, transform, batch_size, shuffle_seed, rows, weights

@@ -9,7 +9,7 @@ from sklearn.utils import check_random_state
 
 from ._backends import predict_jit_compile, set_random_seed, training_jit_compile
 from ._base import BaseForecaster
-from ._batches import window_batches
+from ._batches import Rows, window_batches
 from ._cells import recurrent_layers
 from ._install import install_command
 from ._keras import import_keras, quiet_keras_calls
@@ -132,16 +132,15 @@ class BaseNeuralForecaster(BaseForecaster):
 
         Only windows of positive weight take part (all when ``sample_weight``
         is None), so neither the batches, the scaling nor ``epochs="auto"``
-        ever see the others.
+        ever see the others. Both are ``Rows``: runs of windows, not arrays.
         """
         rows = (
-            np.arange(n_windows, dtype=_index_dtype(n_windows))
+            Rows.all(n_windows)
             if sample_weight is None
-            else _positive_rows(sample_weight)
+            else Rows.of_mask(sample_weight)
         )
         self._check_params_before_training(len(rows))
-        n_train = len(rows) - round(self.validation_fraction * len(rows))
-        return rows[:n_train], rows[n_train:]
+        return rows.split(len(rows) - round(self.validation_fraction * len(rows)))
 
     def _batches(self, keras, X, Y, rows, weights, seed=None):
         """Batches of the windows ``rows``, shuffled each epoch when seeded."""
@@ -483,31 +482,16 @@ def _relative_weights(sample_weight, train_rows, valid_rows):
 
     So the loss keeps its scale (and ``learning_rate`` its meaning) whatever
     the weights' unit: only their ratios matter. None stays None (batches
-    then carry no weights, as before weights existed).
+    then carry no weights, as before weights existed), and so does a boolean
+    mask: its windows weigh 1 each, as without weights, and a float32 copy
+    would cost four bytes a window.
     """
-    if sample_weight is None:
+    if sample_weight is None or sample_weight.dtype == bool:
         return None
     # The windows outside train_rows and valid_rows weigh 0: the training
     # windows' total needs no gathered copy of their weights.
-    total = np.sum(sample_weight) - np.sum(sample_weight[valid_rows])
+    total = np.sum(sample_weight) - valid_rows.total(sample_weight)
     return np.divide(sample_weight, total / len(train_rows), dtype=np.float32)
-
-
-def _index_dtype(n_windows):
-    """int32 row numbers when they fit: half the memory of int64, per window."""
-    return np.int32 if n_windows < 2**31 else np.int64
-
-
-def _positive_rows(sample_weight, chunk=1 << 20):
-    """The rows of positive weight, in order, gathered chunk by chunk (no
-    int64 array of them all on the way to the smaller dtype)."""
-    dtype = _index_dtype(len(sample_weight))
-    return np.concatenate(
-        [
-            np.flatnonzero(sample_weight[start : start + chunk]).astype(dtype) + start
-            for start in range(0, len(sample_weight), chunk)
-        ]
-    )
 
 
 def _checked_history(history):

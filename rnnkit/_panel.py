@@ -10,6 +10,7 @@ windows that would straddle two series are left out by row numbers.
 ``write_forecasts`` gives the forecasts back in the layout that came in.
 """
 
+import functools
 import warnings
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ import pandas as pd
 
 from ._metrics import naive_error
 from ._series_data import index_of, read_target
+from ._time_index import TimeAxis
 from ._windows import make_windows
 
 
@@ -104,12 +106,22 @@ def read_panel(y, *, missing, id_column, time_column, target_column):
     order = list(series)
     ids = sorted(order, key=_sort_key)
     panel = Panel(layout, ids, [], [], None, order)
+    shared = None  # (index, axis): a wide frame's columns share the frame's
     for key in ids:
         data, argument = series[key]
-        values, axis, _ = read_target(data, missing, argument=argument)
+        if callable(data):  # a wide frame's column, cut only now
+            data = data()
+        # A view of the caller's values where they are float64 already: the
+        # panel is only read (scaled into PooledWindows' own buffer).
+        values, _, _ = read_target(
+            data, missing, argument=argument, continue_index=False, copy=False
+        )
+        index = index_of(data)
+        if index is not None and not (shared and index.is_(shared[0])):
+            shared = (index, TimeAxis.of(index, argument))
         panel.values.append(values)
-        panel.axes.append(axis)
-        panel.indexes.append(index_of(data))
+        panel.axes.append(None if index is None else shared[1])
+        panel.indexes.append(None if index is None else shared[0])
     return panel
 
 
@@ -156,17 +168,31 @@ def _split_long(frame, id_column, time_column, target_column):
 
 
 def _split_wide(frame):
-    """``{column: (Series from its first to its last value, argument name)}``."""
+    """``{column: (a function giving it from its first to its last value,
+    argument name)}``.
+
+    Cut when read, one at a time: a Series per column costs a kilobyte or two
+    (20 MB for 10,000 columns); a column without missing ends keeps the
+    frame's index, shared.
+    """
     if frame.columns.has_duplicates:
         raise ValueError("y's columns repeat a name; expected one column per series.")
-    series = {}
-    for key in frame.columns:
-        column = frame[key]
-        first, last = column.first_valid_index(), column.last_valid_index()
-        if first is None:
-            raise ValueError(f"y[{key!r}] holds no numbers: every value is missing.")
-        series[key] = (column.loc[first:last], f"y[{key!r}]")
-    return series
+    return {
+        key: (functools.partial(_trimmed_column, frame, key), f"y[{key!r}]")
+        for key in frame.columns
+    }
+
+
+def _trimmed_column(frame, key):
+    """``frame[key]`` from its first to its last value."""
+    column = frame[key]
+    missing = column.isna().to_numpy()
+    if missing.all():
+        raise ValueError(f"y[{key!r}] holds no numbers: every value is missing.")
+    if not missing[0] and not missing[-1]:
+        return column
+    present = np.flatnonzero(~missing)
+    return column.iloc[present[0] : present[-1] + 1]
 
 
 @dataclass
@@ -185,14 +211,19 @@ class PooledWindows:
     spans: list
 
     @classmethod
-    def of(cls, series, levels, spreads, n_steps, horizon, identity=None):
+    def of(
+        cls, series, levels, spreads, n_steps, horizon, identity=None, dtype=np.float64
+    ):
         """Windows of ``(values - level) / spread`` of each series, one copy.
 
         ``identity``, if given, ``(n_series, k)``: each series' row follows its
-        values as ``k`` more features, the same at every step.
+        values as ``k`` more features, the same at every step. The copy has
+        ``dtype``: float32 halves it for the neural forecasters, which train in
+        float32 anyway.
         """
         n_extra = 0 if identity is None else identity.shape[1]
-        buffer = np.empty((sum(len(values) for values in series), 1 + n_extra))
+        n_values = sum(len(values) for values in series)
+        buffer = np.empty((n_values, 1 + n_extra), dtype=dtype)
         spans, start = [], 0
         for i, (values, level, spread) in enumerate(
             zip(series, levels, spreads, strict=True)

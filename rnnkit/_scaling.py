@@ -151,13 +151,19 @@ def choose_scaling(series_windows, rows=None):
     means is below ``AUTO_LEVEL_RATIO`` times the mean spread within a window.
     Only the windows ``rows`` count, when given.
     """
-    means, spreads = [], []
+    # Running sums, not arrays of a mean and a spread per window (16 bytes a
+    # window); the means less the first keep the variance's sums small.
+    count, shift, total, total_squares, spreads = 0, None, 0.0, 0.0, 0.0
     for chunk in _chunks(series_windows, rows):
         chunk = np.asarray(chunk, dtype=np.float64)
-        means.append(chunk.mean(axis=1))
-        spreads.append(chunk.std(axis=1))
-    between = np.std(np.concatenate(means))
-    within = np.mean(np.concatenate(spreads))
+        means = chunk.mean(axis=1)
+        shift = means[0] if shift is None else shift
+        total += np.sum(means - shift)
+        total_squares += np.sum(np.square(means - shift))
+        spreads += np.sum(chunk.std(axis=1))
+        count += len(chunk)
+    between = np.sqrt(max(total_squares / count - (total / count) ** 2, 0.0))
+    within = spreads / count
     return "window_mean" if between >= AUTO_LEVEL_RATIO * within else "standard"
 
 

@@ -554,8 +554,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _fit_windows(self, scaling, covariates, horizon, fit_params):
         """One forecaster fitted on the windows of series ``(values, level,
         spread)``, and its calibration errors (None without calibration)."""
+        dtype = _window_dtype(self.forecaster, normalised=self._layout != "series")
         windows = _pooled_windows(
-            scaling, covariates, self.n_steps, horizon, self._identity
+            scaling, covariates, self.n_steps, horizon, self._identity, dtype
         )
         errors = None
         if self.calibration == "conformal":
@@ -584,10 +585,11 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             # Every window of the buffer, those outside the spans (straddling
             # two series, or set aside for calibration) at weight 0: the
             # forecaster streams batches from the views, no copy of them all.
-            weight = np.zeros(len(X))
+            # A boolean mask: a byte a window (float weights would take eight).
+            mask = np.zeros(len(X), dtype=bool)
             for first, stop in spans:
-                weight[first:stop] = 1.0
-            fit_params = {**fit_params, "sample_weight": weight}
+                mask[first:stop] = True
+            fit_params = {**fit_params, "sample_weight": mask}
         else:
             rows = rows_of(spans)
             X, Y = X[rows], Y[rows]
@@ -752,18 +754,33 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         return actuals
 
 
-def _pooled_windows(scaling, covariates, n_steps, horizon, identity=None):
+def _pooled_windows(scaling, covariates, n_steps, horizon, identity, dtype):
     """The training windows of every series (views), and their rows per series.
 
     ``scaling`` lists ``(values, level, spread)`` per series; covariates come
     with one series only, which is not scaled; ``identity`` features with a
-    panel (see ``PooledWindows.of``).
+    panel (see ``PooledWindows.of``), whose buffer has ``dtype``.
     """
     if covariates is None:
-        series, levels, spreads = zip(*scaling, strict=True)
-        return PooledWindows.of(series, levels, spreads, n_steps, horizon, identity)
+        series = zip(*scaling, strict=True)
+        return PooledWindows.of(
+            *series, n_steps, horizon, identity=identity, dtype=dtype
+        )
     X, Y = _windows(scaling[0][0], covariates, n_steps, horizon)
     return PooledWindows(X, Y, [(0, len(X))])
+
+
+def _window_dtype(forecaster, normalised):
+    """The dtype the windows' buffer is kept in.
+
+    float32 (half the memory) for a neural forecaster, which trains in it,
+    on ``normalised`` series (a panel's: steps of about one unit, which
+    float32 keeps to 1e-7); float64 otherwise: least squares wants it, and
+    a series in its own units may have small steps on a large level.
+    """
+    if normalised and isinstance(forecaster, BaseForecaster):
+        return forecaster._input_dtype[0]
+    return np.float64
 
 
 def _is_json_id(key):

@@ -14,8 +14,12 @@ def index_of(data):
     return data.index if isinstance(data, (pd.Series, pd.DataFrame)) else None
 
 
-def read_target(y, missing, argument="y", continue_index=True):
-    """``y`` as float64 values, its time axis (None for arrays) and its name."""
+def read_target(y, missing, argument="y", continue_index=True, copy=True):
+    """``y`` as float64 values, its time axis (None for arrays) and its name.
+
+    ``copy=False`` gives a view of ``y``'s values when they are float64 and
+    complete, for a caller that never writes to them.
+    """
     axis = name = None
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
@@ -39,7 +43,7 @@ def read_target(y, missing, argument="y", continue_index=True):
             raise ValueError(
                 f"{argument} must hold numbers. Got values of dtype {raw.dtype}."
             ) from None
-    values = raw.astype(np.float64)  # a copy: the caller's data stays untouched
+    values = raw.astype(np.float64, copy=copy)  # the caller's data stays untouched
     if values.ndim == 2 and values.shape[1] == 1:
         values = values[:, 0]
     if values.ndim != 1:

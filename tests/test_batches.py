@@ -100,3 +100,27 @@ def test_window_batches_without_weights_are_drawn_as_before_weights():
         assert all(len(batch) == 2 for batch in cut)
         np.testing.assert_array_equal(np.concatenate([y for _, y in cut]), expected)
         batches.on_epoch_end()
+
+
+def test_rows_of_a_mask_are_its_positive_rows_in_runs_or_as_an_array(monkeypatch):
+    from rnnkit import _batches
+    from rnnkit._batches import Rows
+
+    monkeypatch.setattr(_batches, "_CHUNK", 7)  # runs across chunks' borders
+    rng = np.random.default_rng(0)
+    runs = np.repeat(rng.uniform(size=12) < 0.6, 5).astype(float)  # few runs
+    scattered = rng.uniform(size=60) * (rng.uniform(size=60) < 0.5)
+    for mask in (runs, scattered, runs > 0):
+        expected = np.flatnonzero(mask)
+        rows = Rows.of_mask(mask)
+        assert len(rows) == len(expected)
+        np.testing.assert_array_equal(rows[:], expected)
+        np.testing.assert_array_equal(rows[np.arange(len(rows))[::-1]], expected[::-1])
+        assert rows[len(rows) - 1] == expected[-1]
+        for n in range(len(rows) + 1):
+            head, tail = rows.split(n)
+            np.testing.assert_array_equal(head[:], expected[:n])
+            np.testing.assert_array_equal(tail[:], expected[n:])
+            assert np.isclose(tail.total(mask.astype(float)), mask[expected[n:]].sum())
+    assert Rows.of_mask(runs).array is None  # runs: a few numbers
+    assert Rows.of_mask(scattered).array is not None  # more runs than rows

@@ -72,10 +72,11 @@ def test_linear_zero_weight_windows_are_left_out():
     weights = np.where(np.arange(30) % 5 == 0, 0.0, 1.0)
     garbage_X, garbage_y = X.copy(), y.copy()
     garbage_X[weights == 0], garbage_y[weights == 0] = 1e300, -1e300
-    glued = LinearForecaster().fit(garbage_X, garbage_y, sample_weight=weights)
     alone = LinearForecaster().fit(X[weights > 0], y[weights > 0])
-    np.testing.assert_allclose(glued.coef_, alone.coef_, rtol=1e-10)
-    np.testing.assert_allclose(glued.intercept_, alone.intercept_, rtol=1e-10)
+    for kept in (weights, weights > 0):  # weights, or a boolean mask
+        glued = LinearForecaster().fit(garbage_X, garbage_y, sample_weight=kept)
+        np.testing.assert_allclose(glued.coef_, alone.coef_, rtol=1e-10)
+        np.testing.assert_allclose(glued.intercept_, alone.intercept_, rtol=1e-10)
 
 
 def test_linear_sample_weight_routes_through_a_pipeline():

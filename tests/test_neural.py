@@ -317,6 +317,21 @@ def test_neural_zero_weight_windows_are_never_trained_on(Forecaster, small):
 
 
 @pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_boolean_sample_weight_trains_as_weights_of_0_and_1(Forecaster, small):
+    # A mask (a byte a window, as SeriesForecaster passes for a panel's
+    # straddling windows) leaves the same windows out, the others at weight 1.
+    X, y, weights = glued_with_garbage(small.X_train, small.y_train)
+    params = {**TINY, "validation_fraction": 0.2, "random_state": 0}
+    fits = [
+        Forecaster(**params).fit(X, y, sample_weight=kept)
+        for kept in (weights, weights > 0)
+    ]
+    a, b = (fit.predict(small.X_test) for fit in fits)
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(fits[0].history_["loss"], fits[1].history_["loss"])
+
+
+@pytest.mark.parametrize("Forecaster", NEURAL)
 def test_neural_sample_weight_pulls_the_forecast_toward_a_regime(Forecaster, small):
     # The same windows twice: followed by their values, then by those + 1.
     X = np.concatenate([small.X_train, small.X_train])
