@@ -64,9 +64,9 @@ def test_a_panel_trains_in_memory_near_its_own_size_not_its_windows():
     _, fixed = peak_of_fit(20)
     fitted, peak = peak_of_fit(200)
     grown = values[:, 20:].nbytes
-    # Read as views of the frame, scaled once into float32 (half the wide),
+    # Read as views of the frame, scaled once into float32 (half the panel),
     # one int32 position per window for the epoch's order (half) and a byte
-    # per window for the mask: measured 1.2x the wide (1.1x on TensorFlow); 8.1x
+    # per window for the mask: measured 1.2x the panel (1.1x on TensorFlow); 8.1x
     # (6.8x) when it was copied, scaled in float64, weighted and indexed in int64
     # per window.
     # Every window materialised would be 8x (n_steps values per window).
