@@ -13,7 +13,7 @@ from ._batches import Rows, window_batches
 from ._cells import recurrent_layers
 from ._install import install_command
 from ._keras import import_keras, quiet_keras_calls
-from ._scaling import WindowScaling
+from ._scaling import WINDOW_RELATIVE, WindowScaling
 from ._sklearn_compat import Interval, StrOptions
 from .plugins import resolve_cell
 
@@ -36,11 +36,6 @@ PREDICT_BLOCK = 64
 # so many that the network learns its noise; the seed chapter's 7,000 windows
 # train in AUTO_MIN_EPOCHS.
 AUTO_MIN_EPOCHS, AUTO_MIN_UPDATES = 20, 500
-# highway="auto" adds the linear highway with these scalings: a linear map of
-# windows relative to their level extrapolates a trend or a growing season
-# (benchmarks/realdata.py); on stationary series scaled "standard" (the seed
-# chapter's sines) it slowed the recurrent layer's training.
-WINDOW_RELATIVE = ("window", "window_mean")
 
 
 class BaseNeuralForecaster(BaseForecaster):
@@ -186,6 +181,10 @@ class BaseNeuralForecaster(BaseForecaster):
         series whose level moves), not with ``"standard"`` scaling or none.
         """
         if self.highway == "auto":
+            # A linear map of windows relative to their level extrapolates a
+            # trend or a growing season (benchmarks/realdata.py); on stationary
+            # series scaled "standard" (the seed chapter's sines) it slowed the
+            # recurrent layer's training.
             return self._scaling.kind in WINDOW_RELATIVE
         return self.highway
 
@@ -249,17 +248,29 @@ class BaseNeuralForecaster(BaseForecaster):
             seed=self._layer_seed(level),
         )
 
-    def _with_highway(self, keras, inputs, outputs):
+    def _with_highway(self, keras, inputs, outputs, per_step=False):
         """``outputs``, plus a linear map of the window when ``highway``.
 
         The map starts at zero, so training starts from the recurrent network
-        alone, and it needs no seed.
+        alone, and it needs no seed. ``per_step``: an output per step, step
+        ``t``'s map reading steps ``t - n_steps + 1 .. t`` (zeros before the
+        window), so the last step's reads the whole window.
         """
         if not self.highway_:
             return outputs
-        linear = keras.layers.Dense(
-            self.horizon_, use_bias=False, kernel_initializer="zeros"
-        )(keras.layers.Flatten()(inputs))
+        if per_step:
+            n_steps = inputs.shape[1]
+            linear = keras.layers.Conv1D(
+                self.horizon_,
+                n_steps,
+                padding="causal",
+                use_bias=False,
+                kernel_initializer="zeros",
+            )(inputs)
+        else:
+            linear = keras.layers.Dense(
+                self.horizon_, use_bias=False, kernel_initializer="zeros"
+            )(keras.layers.Flatten()(inputs))
         return keras.layers.Add()([outputs, linear])
 
     def _dense(self, keras, units, *, level):

@@ -10,6 +10,7 @@ _CHUNK = 4096
 # walk), and by the training data's mean and deviation otherwise.
 AUTO_LEVEL_RATIO = 1.0
 KINDS = ("standard", "window", "window_mean", None)  # fitted: "auto" resolved
+WINDOW_RELATIVE = ("window", "window_mean")  # the kinds relative to each window
 _FITTED_NAME = re.compile(r"^[a-z][a-z0-9_]*_$")
 
 
@@ -127,7 +128,7 @@ class WindowScaling:
 
     def _offsets(self, X):
         centers = np.broadcast_to(self.center_, (len(X), X.shape[2]))
-        if self.kind not in ("window", "window_mean"):
+        if self.kind not in WINDOW_RELATIVE:
             return centers
         anchors = self._window_offsets(X)
         if self.absolute_ is None:

@@ -191,18 +191,9 @@ class _PerStep:
             model._dense(keras, model.horizon_, level=99),
         ]
         outputs = chain(layers, inputs)
-        if model.highway_:
-            # Step t's linear map reads steps t - n_steps + 1 .. t (zeros before
-            # the window), so the last step's reads the whole window.
-            linear = keras.layers.Conv1D(
-                model.horizon_,
-                n_steps,
-                padding="causal",
-                use_bias=False,
-                kernel_initializer="zeros",
-            )(inputs)
-            outputs = keras.layers.Add()([outputs, linear])
-        return keras.Model(inputs, outputs)
+        return keras.Model(
+            inputs, model._with_highway(keras, inputs, outputs, per_step=True)
+        )
 
     def training_targets(self, model, X_scaled, Y_scaled):
         # The target series over the window and the horizon; the loss cuts it
