@@ -130,11 +130,10 @@ def _candidates(model, season, n_steps):
 def _forecast_frame(model, coverages, id_column):
     """The long forecast: id, time, forecast, then the bounds per coverage."""
     forecast = model.predict()
+    intervals = model.predict_interval(list(coverages))  # every series at once
     frames = []
     for key, values in forecast.items():
-        part = values.rename("forecast").to_frame()
-        for level in coverages:
-            part = part.join(model.predict_interval(level)[key])
+        part = values.rename("forecast").to_frame().join(intervals[key])
         part = part.rename_axis(values.index.name or "step").reset_index()
         part.insert(0, id_column, key)
         frames.append(part)
