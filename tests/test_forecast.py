@@ -464,6 +464,7 @@ def test_forecast_every_series_of_a_long_csv(capsys, tmp_path, shops_csv):
     )  # fmt: skip
     assert status == 0
     assert "4 series from" in out and "windows of 12 steps" in out
+    assert "identity" not in out  # the linear model takes none
     assert "season 12" in out
     assert re.search(r"^  linear .* <- chosen$", out, re.MULTILINE)
     assert "'west'" in err and "skipped" in err  # too short for 3 origins
@@ -489,6 +490,7 @@ def test_forecast_of_a_panel_picks_the_lowest_mase_and_names_bad_series(
         "date", "--horizon", 6, "--epochs", 1, "--origins", 1, "--quiet",
     )  # fmt: skip
     assert status == 0
+    assert "identity one_hot for the networks" in out  # 4 series: one-hot columns
     mases = dict(re.findall(r"^  (naive|seasonal|linear|rnn) +(\S+)", out, re.M))
     chosen = re.search(r"^  (\w+) .* <- chosen$", out, re.M).group(1)
     assert float(mases[chosen]) == min(map(float, mases.values()))
@@ -502,3 +504,5 @@ def test_forecast_of_a_panel_picks_the_lowest_mase_and_names_bad_series(
         "--time-column", "date",
     )  # fmt: skip
     assert_one_line_error(status, err, "series 'east'", "not a date")
+    status, _, err = run_cli(capsys, "forecast", shops_csv, "--identity", "profile")
+    assert_one_line_error(status, err, "--identity", "--id-column")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import SeriesForecaster, backtest
 from .._metrics import coverage_label
+from .._panel import MAX_ONE_HOT_SERIES
 from .._plotting import plot_forecast
 from .._time_index import season_of
 from ._common import UsageError, note, progress
@@ -51,17 +52,26 @@ def run_panel_command(args, output, plot):
     }
     params = {key: value for key, value in params.items() if value is not None}
 
+    networks = any(name in NEURAL for name in candidates)
+    identity = _identity(args.identity, len(data)) if networks else None
+
     def forecaster(name, **options):
         estimator = make_estimator(name, season=season, **params)
         return SeriesForecaster(
-            estimator, n_steps=n_steps, horizon=args.horizon, **options
+            estimator,
+            n_steps=n_steps,
+            horizon=args.horizon,
+            identity=identity if name in NEURAL else None,
+            **options,
         )
 
     print(
         f"{len(data)} series from {args.file} (column {args.id_column!r}), "
         f"{shortest} to {max(len(v) for v in data.values())} values each; one "
         f"model for all, windows of {n_steps} steps, forecasting {args.horizon} "
-        f"ahead{'' if season is None else f', season {season}'}; backtest: "
+        f"ahead{'' if season is None else f', season {season}'}"
+        f"{'' if identity is None else f', identity {identity} for the networks'}"
+        "; backtest: "
         f"{args.origins} origin(s) {args.horizon} apart"
     )
     summaries, seconds, skipped = {}, {}, {}
@@ -109,6 +119,19 @@ def _default_n_steps(typical, args, season):
     if season is not None and n_steps < season <= room:
         n_steps = season
     return n_steps
+
+
+def _identity(option, n_series):
+    """``SeriesForecaster``'s ``identity`` for the networks, from ``--identity``.
+
+    "auto" takes one-hot columns while they are few, as on the panel measured
+    in docs/panel.md, where either kind beat pooling the series as if alike.
+    """
+    if option == "none":
+        return None
+    if option in (None, "auto"):
+        return "one_hot" if n_series <= MAX_ONE_HOT_SERIES else "profile"
+    return option
 
 
 def _candidates(model, season, n_steps):

@@ -132,6 +132,14 @@ def add_command(subparsers):
         "one model is trained on all of them and forecasts each (docs/panel.md)",
     )
     parser.add_argument(
+        "--identity",
+        choices=("auto", "one_hot", "profile", "none"),
+        help="with --id-column: the features that tell the networks which "
+        "series a window is from (docs/panel.md); auto (default): one_hot up to "
+        "100 series, profile above; none pools the series as if alike. "
+        "Naive and linear models take none",
+    )
+    parser.add_argument(
         "--horizon",
         type=positive_int,
         default=10,
@@ -223,6 +231,10 @@ def run_command(args):
     plot = check_plot(args.plot)
     if args.id_column is not None:
         return run_panel_command(args, output, plot)
+    if args.identity is not None:
+        raise UsageError(
+            "--identity tells the series of a panel apart: give --id-column too."
+        )
     series = read_series(args.file, args.column, args.time_column)
     note(*series.notes, quiet=args.quiet)
     work = plan(
