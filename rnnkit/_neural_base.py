@@ -258,6 +258,7 @@ class BaseNeuralForecaster(BaseForecaster):
         """
         if not self.highway_:
             return outputs
+        read = self._highway_reads(keras, inputs)
         if per_step:
             n_steps = inputs.shape[1]
             linear = keras.layers.Conv1D(
@@ -266,12 +267,37 @@ class BaseNeuralForecaster(BaseForecaster):
                 padding="causal",
                 use_bias=False,
                 kernel_initializer="zeros",
-            )(inputs)
+            )(read)
         else:
             linear = keras.layers.Dense(
                 self.horizon_, use_bias=False, kernel_initializer="zeros"
-            )(keras.layers.Flatten()(inputs))
+            )(keras.layers.Flatten()(read))
         return keras.layers.Add()([outputs, linear])
+
+    def _highway_reads(self, keras, inputs):
+        """What the highway maps: the window, and its moving features times each
+        static one, when features are constant within every window.
+
+        A static feature (a panel series' identity) alone only shifts a
+        linear map's output; times the window's values, it varies the map's
+        coefficients by series, as a model of each series' own would.
+        """
+        static = self._static_features()
+        if static is None:
+            return inputs
+        moving = np.flatnonzero(~static)
+        fixed = np.flatnonzero(static)
+        values = keras.ops.take(inputs, moving, axis=-1)[..., :, None]
+        ids = keras.ops.take(inputs, fixed, axis=-1)[..., None, :]
+        products = keras.ops.reshape(
+            values * ids, (-1, inputs.shape[1], len(moving) * len(fixed))
+        )
+        return keras.ops.concatenate([inputs, products], axis=-1)
+
+    def _static_features(self):
+        """A mask of the features constant within every training window, or None."""
+        absolute = getattr(self._scaling, "absolute_", None)
+        return None if absolute is None else absolute > 0
 
     def _dense(self, keras, units, *, level):
         seed = self._layer_seed(level)
@@ -467,7 +493,11 @@ class BaseNeuralForecaster(BaseForecaster):
             n_in = units
         count += n_in * self._head_units()
         if self.highway_:
-            count += int(np.prod(self._window_shape3)) * self.horizon_
+            n_steps, n_features = self._window_shape3
+            static = self._static_features()
+            n_static = 0 if static is None else int(static.sum())
+            n_read = n_features + (n_features - n_static) * n_static
+            count += n_steps * n_read * self.horizon_
         return count
 
     def _head_units(self):

@@ -38,7 +38,10 @@ class RNNForecaster(BaseNeuralForecaster):
         error on the real panel of ``benchmarks/realdata.py`` below AutoETS's,
         and leaves it out with ``"standard"`` scaling, where it slowed the
         recurrent layer's learning of the seed chapter's sines (docs: "Why these
-        defaults"). ``False`` is rnnkit 0.1's network.
+        defaults"). Features constant within every training window (a panel
+        series' ``identity``, with window-relative scaling) also enter the map
+        multiplied by the window's other features, so that each series gets
+        its own coefficients. ``False`` is rnnkit 0.1's network.
     epochs : int or "auto", default="auto"
         Passes over the training windows. ``"auto"`` makes about 500 optimizer
         steps, in at least 20 and at most 30 passes: a series of a few hundred
