@@ -20,8 +20,8 @@ import numpy as np
 XLA_MIN_UPDATES = 1_000
 # Optimizer steps Keras runs per call of its training function. rnnkit's
 # networks are small, so each step costs little more than the call around it
-# on TensorFlow (the seed's default fit took half the time with 32 steps a
-# call); on JAX the steps are still called one by one, from Keras' loop.
+# on TensorFlow (the seed's default fits took 0.55x to 0.70x the time with 32
+# steps a call, benchmarks/README.md); on JAX Keras' loop still calls each step.
 STEPS_PER_EXECUTION = 32
 
 
