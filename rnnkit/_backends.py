@@ -18,6 +18,11 @@ import numpy as np
 # TensorFlow's XLA compile (3-5 s for the seed's networks) pays for itself
 # from about this many optimizer steps on (benchmarks/README.md).
 XLA_MIN_UPDATES = 1_000
+# Optimizer steps Keras runs per call of its training function. rnnkit's
+# networks are small, so each step costs little more than the call around it
+# on TensorFlow (the seed's default fits took 0.55x to 0.70x the time with 32
+# steps a call, benchmarks/README.md); on JAX Keras' loop still calls each step.
+STEPS_PER_EXECUTION = 32
 
 
 def training_jit_compile(keras, jit_compile, n_updates):
@@ -34,6 +39,15 @@ def training_jit_compile(keras, jit_compile, n_updates):
     if backend == "tensorflow":
         return n_updates >= XLA_MIN_UPDATES
     return False  # PyTorch: eager, as Keras itself defaults to there
+
+
+def training_steps_per_execution(keras):
+    """Keras' ``steps_per_execution`` to train with (PyTorch allows only 1).
+
+    Batch-level callbacks then run once per call, not once per batch;
+    rnnkit's own are epoch-level.
+    """
+    return 1 if keras.backend.backend() == "torch" else STEPS_PER_EXECUTION
 
 
 def predict_jit_compile(keras):

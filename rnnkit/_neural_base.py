@@ -7,7 +7,12 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._backends import predict_jit_compile, set_random_seed, training_jit_compile
+from ._backends import (
+    predict_jit_compile,
+    set_random_seed,
+    training_jit_compile,
+    training_steps_per_execution,
+)
 from ._base import BaseForecaster
 from ._batches import Rows, window_batches
 from ._cells import recurrent_layers
@@ -361,6 +366,7 @@ class BaseNeuralForecaster(BaseForecaster):
             optimizer=optimizer(learning_rate=learning_rate),
             loss=self._loss(keras),
             jit_compile=training_jit_compile(keras, self.jit_compile, n_updates),
+            steps_per_execution=training_steps_per_execution(keras),
         )
 
     def _callbacks(self, keras, has_validation, extra):

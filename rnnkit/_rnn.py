@@ -116,6 +116,8 @@ class RNNForecaster(BaseNeuralForecaster):
     ``fit(X, y, callbacks=[...])`` also takes Keras callbacks for that fit only
     (a progress bar, logging), run after rnnkit's own; ``rnnkit forecast`` and
     ``rnnkit compare`` show each epoch with a ``keras.callbacks.LambdaCallback``.
+    Keras trains 32 batches per call on TensorFlow and JAX, so batch-level hooks
+    (``on_train_batch_end``) run once per 32 batches; epoch-level ones every epoch.
 
     Examples
     --------

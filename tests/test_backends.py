@@ -4,7 +4,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from rnnkit._backends import XLA_MIN_UPDATES, predict_jit_compile, training_jit_compile
+from rnnkit._backends import (
+    STEPS_PER_EXECUTION,
+    XLA_MIN_UPDATES,
+    predict_jit_compile,
+    training_jit_compile,
+    training_steps_per_execution,
+)
 from tests.helpers import run_python
 
 # Each test names its backend (a subprocess's, or a stand-in Keras module).
@@ -43,3 +49,12 @@ def test_jit_compile_auto_picks_each_backends_fast_mode(backend, n_updates, expe
     for given in (True, False):
         assert training_jit_compile(keras, given, n_updates) is given
     assert predict_jit_compile(keras) is (backend == "jax")
+
+
+@pytest.mark.parametrize(
+    "backend, expected",
+    [("tensorflow", STEPS_PER_EXECUTION), ("jax", STEPS_PER_EXECUTION), ("torch", 1)],
+)
+def test_several_steps_per_call_except_on_pytorch(backend, expected):
+    # Keras refuses steps_per_execution above 1 on PyTorch.
+    assert training_steps_per_execution(_keras_on(backend)) == expected

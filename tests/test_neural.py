@@ -113,6 +113,30 @@ def test_neural_fit_runs_extra_callbacks_for_that_fit_only(Forecaster, small):
     assert len(seen) == 2
 
 
+@pytest.mark.parametrize("Forecaster", NEURAL)
+def test_neural_fit_is_the_same_whatever_the_steps_per_call(
+    Forecaster, small, monkeypatch
+):
+    """Keras runs several batches per call (faster); the fit must not change."""
+    from rnnkit import _backends
+
+    weights = np.where(np.arange(len(small.X_train)) % 5 == 0, 0.0, 1.5)
+    params = {"units": 4, "epochs": 2, "batch_size": 4, "validation_fraction": 0.2}
+
+    def fit():
+        # 34 batches per pass: more than one call, the last of them partial.
+        model = Forecaster(**params, early_stopping=True, random_state=0)
+        return model.fit(small.X_train, small.y_train, sample_weight=weights)
+
+    default = fit()
+    monkeypatch.setattr(_backends, "STEPS_PER_EXECUTION", 1)
+    one_by_one = fit()
+    assert default.history_ == one_by_one.history_
+    np.testing.assert_array_equal(
+        default.predict(small.X_test), one_by_one.predict(small.X_test)
+    )
+
+
 def test_neural_fit_callbacks_route_through_metadata_routing(small):
     import keras
     from sklearn import config_context
