@@ -201,14 +201,31 @@ def _batches_class(keras):
             return -(-len(self.rows) // self.batch_size)
 
         def __getitem__(self, index):
-            batch = slice(index * self.batch_size, (index + 1) * self.batch_size)
-            rows = self.rows[batch if self._order is None else self._order[batch]]
+            rows = self.rows[self._positions(index)]
             batch = self.transform(self.X[rows], self.Y[rows])
             if self.weights is None:
                 return batch
             # A column, so that Keras weights a per-step loss (seq2seq's
             # (batch, n_steps)) by window too, not by step.
             return (*batch, self.weights[rows, np.newaxis])
+
+        def _positions(self, index):
+            """The positions in ``rows`` of batch ``index``.
+
+            Drawn from a ``KeyedPermutation``, every batch is full: the last
+            is topped up with the epoch's first windows (a few hundred of
+            millions drawn twice), so Keras compiles one training step, not a
+            second for a shorter last batch: seconds, and some 10 MB at the
+            end of the fit (measured on JAX).
+            """
+            first = index * self.batch_size
+            batch = slice(first, first + self.batch_size)
+            if self._order is None:
+                return batch
+            n = len(self.rows)
+            if isinstance(self._order, KeyedPermutation) and n >= self.batch_size:
+                return self._order[np.arange(batch.start, batch.stop) % n]
+            return self._order[batch]
 
         def on_epoch_end(self):
             self._order = None  # freed before the next is drawn
