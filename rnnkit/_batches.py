@@ -17,10 +17,10 @@ import numpy as np
 
 _CHUNK = 1 << 20
 # Up to this many windows an epoch's shuffled order is an array of them (4 MB
-# at most): the order every fit has drawn since the first release, so small
-# fits give the numbers they always gave. Beyond it the array would cost as
-# much as a panel's windows (a 10,000-series panel's float32 buffer is 4 bytes
-# a window too), and each batch's positions come from a KeyedPermutation.
+# at most), as it always was: small fits give the numbers they gave before.
+# Beyond, the array would cost as much as a panel's windows (a 10,000-series
+# panel's float32 buffer is 4 bytes a window too), and each batch's positions
+# come from a KeyedPermutation.
 MAX_ORDER_ARRAY = 1 << 20
 
 
