@@ -124,3 +124,49 @@ def test_rows_of_a_mask_are_its_positive_rows_in_runs_or_as_an_array(monkeypatch
             assert np.isclose(tail.total(mask.astype(float)), mask[expected[n:]].sum())
     assert Rows.of_mask(runs).array is None  # runs: a few numbers
     assert Rows.of_mask(scattered).array is not None  # more runs than rows
+
+
+def test_a_keyed_permutation_is_a_seeded_bijection_that_mixes():
+    from rnnkit._batches import KeyedPermutation
+
+    for n in (1, 2, 3, 10, 1000, 4097):
+        order = KeyedPermutation(n, np.random.default_rng(n))[:]
+        np.testing.assert_array_equal(np.sort(order), np.arange(n))
+    n = 100_000
+    first = KeyedPermutation(n, np.random.default_rng(1))
+    np.testing.assert_array_equal(
+        first[[5, 70_000]], KeyedPermutation(n, np.random.default_rng(1))[[5, 70_000]]
+    )
+    assert not np.array_equal(
+        first[:100], KeyedPermutation(n, np.random.default_rng(2))[:100]
+    )
+    # A batch of 1,000 positions draws windows from all over: from about as
+    # many of 100 series of 1,000 windows as random draws would (all 100).
+    assert len(np.unique(first[:1000] // 1000)) == 100
+    assert first[:1000].std() > 0.25 * n
+
+
+def test_large_fits_draw_full_batches_from_a_keyed_permutation(monkeypatch):
+    import keras
+
+    from rnnkit import _batches
+    from rnnkit._batches import window_batches
+
+    monkeypatch.setattr(_batches, "MAX_ORDER_ARRAY", 20)
+    X = np.arange(50.0).reshape(50, 1)
+    epochs = []
+    for _ in range(2):  # the same seed, the same orders
+        batches = window_batches(keras, X, X[:, 0], lambda x, y: (x, y), 8, 5)
+        assert isinstance(batches._order, _batches.KeyedPermutation)
+        drawn = []
+        for _ in range(2):
+            cut = [batches[i][1] for i in range(len(batches))]
+            # Every window once; the last batch topped up with the first ones.
+            assert [len(rows) for rows in cut] == [8] * 7
+            drawn.append(np.concatenate(cut))
+            np.testing.assert_array_equal(np.sort(drawn[-1][:50]), X[:, 0])
+            np.testing.assert_array_equal(drawn[-1][50:], drawn[-1][:6])
+            batches.on_epoch_end()
+        assert not np.array_equal(drawn[0], drawn[1])
+        epochs.append(drawn)
+    np.testing.assert_array_equal(epochs[0], epochs[1])
