@@ -1,11 +1,19 @@
 """Keras is loaded on first use, with a clear error, and keeps quiet."""
 
 import os
+import re
 import sys
 
 import pytest
 
 from tests.helpers import run_python
+
+# XLA's report that compiling took over a second (seen on JAX with the machine's
+# cores busy): the load's doing, not noise of rnnkit's to silence.
+XLA_SLOW_OPERATION_ALARM = re.compile(
+    r"^E\d{4} [^\n]* slow_operation_alarm\.cc:\d+\] .*?attach the results\.\n",
+    re.MULTILINE | re.DOTALL,
+)
 
 
 @pytest.mark.backend_independent
@@ -54,7 +62,7 @@ def test_fit_predict_score_search_print_nothing_on_stderr(fresh_process):
     """
     _, result = fresh_process
     assert result.stdout == "done\n", result.stderr[-2000:]
-    assert result.stderr == ""
+    assert XLA_SLOW_OPERATION_ALARM.sub("", result.stderr) == ""
 
 
 @pytest.mark.backend_independent
