@@ -105,7 +105,7 @@ def small():
     return load_two_sines(horizon=3, n_series=300, n_steps=12)
 
 
-# A user's session, run after the unpickling in ``fresh_process``: fits,
+# A user's session, run after the unpickling in ``fresh_user_process``: fits,
 # forecasts, scores and a search. Five models are enough for TensorFlow's
 # retracing warning (checked: without rnnkit's filter, this code prints it).
 USER_SESSION = """
@@ -125,7 +125,7 @@ print("done")
 
 
 @pytest.fixture(scope="session")
-def fresh_process(tmp_path_factory):
+def fresh_user_process(tmp_path_factory):
     """One new Python process, as a user starts it, shared by the checks that
     need one (each new process imports Keras and its backend anew: seconds).
 
@@ -188,9 +188,9 @@ def fresh_process(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def fresh_process_forecasts(fresh_process):
-    """``fresh_process``'s forecasts: ``{name: (forecast here, forecast there)}``."""
-    return fresh_process[0]
+def fresh_process_forecasts(fresh_user_process):
+    """``fresh_user_process``'s forecasts: ``{name: (here, there)}``."""
+    return fresh_user_process[0]
 
 
 @pytest.fixture(scope="session")

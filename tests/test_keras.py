@@ -52,7 +52,7 @@ def test_backend_chosen_after_import_rnnkit_is_the_one_used():
     assert result.stdout.split()[-2:] == ["jax", "False"], result.stderr[-2000:]
 
 
-def test_fit_predict_score_search_print_nothing_on_stderr(fresh_process):
+def test_fit_predict_score_search_print_nothing_on_stderr(fresh_user_process):
     """No TensorFlow start-up lines, no retracing warnings: stderr stays empty.
 
     In a new process (tests/conftest.py), so that TensorFlow's C++ log (written
@@ -60,7 +60,7 @@ def test_fit_predict_score_search_print_nothing_on_stderr(fresh_process):
     unset, as a user has it: it unpickles forecasters and forecasts, then fits,
     forecasts, scores and searches (conftest's ``USER_SESSION``).
     """
-    _, result = fresh_process
+    _, result = fresh_user_process
     assert result.stdout == "done\n", result.stderr[-2000:]
     assert XLA_SLOW_OPERATION_ALARM.sub("", result.stderr) == ""
 
