@@ -1,4 +1,5 @@
 import collections
+import os
 import re
 import sys
 
@@ -104,15 +105,37 @@ def small():
     return load_two_sines(horizon=3, n_series=300, n_steps=12)
 
 
-@pytest.fixture(scope="session")
-def fresh_process_forecasts(tmp_path_factory):
-    """Pickled forecasters' forecasts here and in one new Python process.
+# A user's session, run after the unpickling in ``fresh_user_process``: fits,
+# forecasts, scores and a search. Five models are enough for TensorFlow's
+# retracing warning (checked: without rnnkit's filter, this code prints it).
+USER_SESSION = """
+from sklearn.model_selection import cross_val_score
+from rnnkit import RNNForecaster, Seq2SeqForecaster, make_windows, window_split
+X, y = make_windows(np.sin(np.arange(80) / 4), n_steps=6, horizon=2)
+for units in (1, 2):
+    model = RNNForecaster(units=units, epochs=1).fit(X, y)
+    model.predict(X[:2]), model.score(X, y)
+seq2seq = Seq2SeqForecaster(units=2, epochs=1).fit(X, y)
+for start in range(3):
+    seq2seq.score(X[start:], y[start:])
+cv = window_split(n_steps=6, horizon=2, n_splits=2)
+cross_val_score(RNNForecaster(units=2, epochs=1), X, y, cv=cv)
+print("done")
+"""
 
-    Each new process imports Keras and its backend anew (seconds), so the
-    checks that a pickle predicts the same elsewhere share one: a seq2seq
-    network (tests/test_neural.py) and the RNN cells that the conformance
-    kit's own fresh-process check does not run (tests/test_testing.py).
-    ``{name: (forecast here, forecast there)}``.
+
+@pytest.fixture(scope="session")
+def fresh_user_process(tmp_path_factory):
+    """One new Python process, as a user starts it, shared by the checks that
+    need one (each new process imports Keras and its backend anew: seconds).
+
+    It unpickles forecasters fitted here and forecasts: a seq2seq network
+    (tests/test_neural.py) and the RNN cells that the conformance kit's own
+    fresh-process check does not run (tests/test_testing.py). Then it runs
+    ``USER_SESSION``, all with ``TF_CPP_MIN_LOG_LEVEL`` unset, as a user has it,
+    so that tests/test_keras.py can check that nothing reached stderr.
+    ``(forecasts, result)``: ``{name: (forecast here, forecast there)}`` and the
+    finished process.
     """
     import pickle
     import subprocess
@@ -141,6 +164,7 @@ def fresh_process_forecasts(tmp_path_factory):
         f"for name in {list(fits)!r}:\n"
         "    model = pickle.loads(open(f'{name}.pkl', 'rb').read())\n"
         "    np.save(f'{name}.npy', model.predict(np.load(f'{name}-X.npy')))\n"
+        + USER_SESSION
     )
     with load_only():  # as every test: the built-in cells only, here and there
         for name, (model, X_fit, y_fit, X_predict) in fits.items():
@@ -148,11 +172,25 @@ def fresh_process_forecasts(tmp_path_factory):
             (folder / f"{name}.pkl").write_bytes(pickle.dumps(model))
             np.save(folder / f"{name}-X.npy", X_predict)
             here[name] = model.predict(X_predict)
+        environment = {
+            k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"
+        }
         result = subprocess.run(
-            [sys.executable, "-c", code], cwd=folder, capture_output=True, text=True
+            [sys.executable, "-c", code],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            env=environment,
         )
     assert result.returncode == 0, result.stderr[-2000:]
-    return {name: (here[name], np.load(folder / f"{name}.npy")) for name in fits}
+    forecasts = {name: (here[name], np.load(folder / f"{name}.npy")) for name in fits}
+    return forecasts, result
+
+
+@pytest.fixture(scope="session")
+def fresh_process_forecasts(fresh_user_process):
+    """``fresh_user_process``'s forecasts: ``{name: (here, there)}``."""
+    return fresh_user_process[0]
 
 
 @pytest.fixture(scope="session")

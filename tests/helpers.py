@@ -45,9 +45,10 @@ def run_python(code, **env):
     return result
 
 
-def grid_search(data, n_jobs, grid=None):
+def grid_search(data, n_jobs, grid=None, refit=True):
     """The small neural grid search run in parallel by test_neural_search and
-    test_dask, and serially once by conftest's ``serial_search``."""
+    test_dask, and serially once by conftest's ``serial_search``. ``refit=False``
+    saves the best candidate's fit where only the scores are compared."""
     from sklearn.model_selection import GridSearchCV
 
     search = GridSearchCV(
@@ -55,5 +56,6 @@ def grid_search(data, n_jobs, grid=None):
         grid or {"units": [2, 3], "cell": ["simple", "gru"]},
         cv=window_split(n_steps=10, horizon=2, n_splits=2),
         n_jobs=n_jobs,
+        refit=refit,
     )
     return search.fit(data.X_train, data.y_train)

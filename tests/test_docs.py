@@ -22,6 +22,14 @@ PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 EXTRA = re.compile(r'pip install -e "\.\[([\w,]+)\]"')
 NETWORK = re.compile(r"\b(RNNForecaster|Seq2SeqForecaster|keras)\b")
 
+# A page whose networks train only where another test trains them on every
+# backend runs on one backend, and why.
+ONE_BACKEND = {
+    "scaling.md": "its networks train in joblib's process workers, which "
+    "tests/test_neural_search.py checks on every backend with a search like it "
+    "(starting two workers costs seconds)",
+}
+
 # A line that marks a block which cannot run in CI, and why.
 SKIP = {
     'Client("tcp://scheduler.example.org:8786")': "needs a Dask cluster at that "
@@ -40,9 +48,11 @@ def python_blocks(page):
 
 
 def page_param(page):
-    """A page; one whose examples build no network runs on one backend only."""
+    """A page; one whose examples build no network (or ``ONE_BACKEND``'s) runs
+    on one backend only."""
     builds_network = NETWORK.search("".join(python_blocks(page)))
-    marks = [] if builds_network else [pytest.mark.backend_independent]
+    one_backend = not builds_network or page.name in ONE_BACKEND
+    marks = [pytest.mark.backend_independent] if one_backend else []
     return pytest.param(page, marks=marks, id=page.name)
 
 
@@ -80,9 +90,11 @@ def test_docs_python_blocks_run_as_written(page, tmp_path, monkeypatch):
 
 
 @pytest.mark.backend_independent
-def test_docs_skips_name_blocks_that_exist():
+def test_docs_skips_name_blocks_and_pages_that_exist():
     text = "".join(page.read_text(encoding="utf-8") for page in PAGES)
     assert all(marker in text for marker in SKIP)
+    for name in ONE_BACKEND:  # a page there, whose examples still train networks
+        assert NETWORK.search("".join(python_blocks(ROOT / "docs" / name))), name
 
 
 @pytest.mark.backend_independent
