@@ -287,11 +287,10 @@ class BaseNeuralForecaster(BaseForecaster):
         linear map's output; times the window's values, it varies the map's
         coefficients by series, as a model of each series' own would.
         """
-        static = self._static_features()
-        if static is None:
+        products = self._highway_products()
+        if products is None:
             return inputs
-        moving = np.flatnonzero(~static)
-        fixed = np.flatnonzero(static)
+        moving, fixed = products
         values = keras.ops.take(inputs, moving, axis=-1)[..., :, None]
         ids = keras.ops.take(inputs, fixed, axis=-1)[..., None, :]
         products = keras.ops.reshape(
@@ -299,10 +298,16 @@ class BaseNeuralForecaster(BaseForecaster):
         )
         return keras.ops.concatenate([inputs, products], axis=-1)
 
-    def _static_features(self):
-        """A mask of the features constant within every training window, or None."""
+    def _highway_products(self):
+        """``(moving, static)`` feature indices the highway multiplies, or None.
+
+        Static: the features constant within every training window, which the
+        window-relative scalings keep absolute (``absolute_``).
+        """
         absolute = getattr(self._scaling, "absolute_", None)
-        return None if absolute is None else absolute > 0
+        if absolute is None:
+            return None
+        return np.flatnonzero(absolute == 0), np.flatnonzero(absolute > 0)
 
     def _dense(self, keras, units, *, level):
         seed = self._layer_seed(level)
@@ -499,10 +504,10 @@ class BaseNeuralForecaster(BaseForecaster):
             n_in = units
         count += n_in * self._head_units()
         if self.highway_:
-            n_steps, n_features = self._window_shape3
-            static = self._static_features()
-            n_static = 0 if static is None else int(static.sum())
-            n_read = n_features + (n_features - n_static) * n_static
+            n_steps, n_read = self._window_shape3
+            products = self._highway_products()
+            if products is not None:
+                n_read += len(products[0]) * len(products[1])
             count += n_steps * n_read * self.horizon_
         return count
 
