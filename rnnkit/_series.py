@@ -473,10 +473,25 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             raise ValueError("scope must be global, or local for a panel")
         if not isinstance(inner_states, list) or len(inner_states) != n_fitted:
             raise ValueError(f"forecasters must list {n_fitted} fitted states")
+        identity = None
+        if "identity" in arrays:
+            identity = _pop_array(arrays, "identity", (n_series, None))
+            if scope != "global" or layout == "series":
+                raise ValueError("identity features belong to a global panel model")
+        n_identity = 0 if identity is None else identity.shape[1]
+        window_shape = (self.n_steps, 1 + n_exog + n_identity)
         fitted = [
             self._fitted_from_state(inner, arrays, f"forecaster{i}__", horizon)
             for i, inner in enumerate(inner_states)
         ]
+        for forecaster in fitted:
+            if forecaster._window_shape != window_shape:
+                raise ValueError(
+                    "the wrapped forecaster takes windows of shape "
+                    f"{forecaster._window_shape}, but the value, {n_exog} "
+                    f"covariates and {n_identity} identity features make "
+                    f"{window_shape}"
+                )
         errors = None
         if "calibration_errors0" in arrays:
             errors = [
@@ -494,11 +509,6 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         if not ((n_values == n_values.round()) & (n_values >= self.n_steps)).all():
             raise ValueError(f"n_values must be whole numbers, {self.n_steps} or more")
         last_exog = _pop_array(arrays, "last_exog", (lead, n_exog)) if n_exog else None
-        identity = None
-        if "identity" in arrays:
-            identity = _pop_array(arrays, "identity", (n_series, None))
-            if scope != "global" or layout == "series":
-                raise ValueError("identity features belong to a global panel model")
         if state or arrays:
             raise ValueError(
                 f"the fitted state has unexpected values {sorted(state)} and "

@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.linear_model import Ridge
 
 from rnnkit import LinearForecaster, SeriesForecaster, backtest, load, save
@@ -340,6 +341,16 @@ def test_one_hot_identity_refuses_more_series_than_its_limit():
     with pytest.raises(ValueError, match='identity="profile"'):
         linear(identity="one_hot").fit(series)
     assert len(linear(identity="profile").fit(series).predict()) == len(series)
+
+
+def test_a_saved_identity_that_does_not_fit_the_network_is_refused():
+    model = linear(identity="one_hot").fit(shops())
+    state, arrays = model._get_fitted_state()
+    narrower = {**arrays, "identity": arrays["identity"][:, :2]}
+    mismatch = r"shape \(12, 4\), but .* 2 identity features make \(12, 3\)"
+    with pytest.raises(ValueError, match=mismatch):
+        clone(model)._set_fitted_state(state, narrower)
+    clone(model)._set_fitted_state(state, arrays)  # the unchanged state loads
 
 
 def test_a_profile_tells_how_a_series_moves():
