@@ -62,6 +62,8 @@ class BaseNeuralForecaster(BaseForecaster):
     # Most passes epochs="auto" makes (benchmarks/realdata.py: more passes let
     # the RNN learn the noise of short series, worse than the last value).
     _auto_max_epochs = 30
+    # What loss="auto" trains a panel's global model on (see loss_).
+    _pooled_loss = "mse"
 
     @property
     def _target_feature(self):
@@ -77,7 +79,7 @@ class BaseNeuralForecaster(BaseForecaster):
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "learning_rate_schedule": [StrOptions({"constant", "cosine"})],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "loss": [StrOptions(LOSSES)],
+        "loss": [StrOptions(LOSSES | {"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
         "patience": [Interval(Integral, 1, None, closed="left")],
@@ -193,6 +195,17 @@ class BaseNeuralForecaster(BaseForecaster):
             return self._scaling.kind in WINDOW_RELATIVE
         return self.highway
 
+    @property
+    def loss_(self):
+        """The training loss: ``loss``, or the one ``"auto"`` chose.
+
+        ``"auto"`` is ``"mse"``, or the class's ``_pooled_loss`` for the
+        global model of a panel (``_pooled_series``).
+        """
+        if self.loss != "auto":
+            return self.loss
+        return self._pooled_loss if self._pooled_series else "mse"
+
     def __setstate__(self, state):
         # A pickle from before a parameter existed rebuilds the network it had.
         super().__setstate__({**self._added_params, **state})
@@ -212,7 +225,7 @@ class BaseNeuralForecaster(BaseForecaster):
         return Y_scaled
 
     def _loss(self, keras):
-        return keras.losses.get(self.loss)
+        return keras.losses.get(self.loss_)
 
     def _forecast(self, output):
         return output
@@ -421,6 +434,8 @@ class BaseNeuralForecaster(BaseForecaster):
         state["history_"] = {str(k): [float(v) for v in vs] for k, vs in history}
         state.update({f"scaler_{k}": v for k, v in scaling_state.items()})
         state["cells"] = [{"name": self.cell, "distribution": self._cell_distribution}]
+        if self._pooled_series:  # so loss_ says what trained it after a load
+            state["pooled_series"] = True
         arrays.update({f"scaling_{k}": v for k, v in scaling_arrays.items()})
         # Weights only: no Keras object (and no Keras code path that skips safe
         # mode) is stored; the network is rebuilt from the parameters.
@@ -433,6 +448,10 @@ class BaseNeuralForecaster(BaseForecaster):
         self._units()
         self.history_ = _checked_history(state.pop("history_"))
         self._cell_distribution = self._check_cell_installed(state.pop("cells"))
+        pooled = state.pop("pooled_series", False)
+        if type(pooled) is not bool:
+            raise ValueError(f"pooled_series must be a bool. Got {pooled!r:.80}")
+        self._pooled_series = pooled
         self._scaling = WindowScaling.from_state(
             {k[7:]: state.pop(k) for k in list(state) if k.startswith("scaler_")},
             {k[8:]: arrays.pop(k) for k in list(arrays) if k.startswith("scaling_")},

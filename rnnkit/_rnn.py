@@ -58,8 +58,14 @@ class RNNForecaster(BaseNeuralForecaster):
         a lower error in the same epochs than a constant 0.001.
     optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd"}, default="adam"
         Keras optimizer.
-    loss : {"mse", "mae", "huber", "log_cosh"}, default="mse"
-        Training loss.
+    loss : {"auto", "mse", "mae", "huber", "log_cosh"}, default="auto"
+        Training loss. ``"auto"`` is ``"mse"``, except for the global model
+        of a panel (``SeriesForecaster`` on several series), where it is
+        ``"mae"``: pooled, the squared error lets the series hardest to
+        forecast outweigh the others; the absolute error lowered the global
+        network's error on the panel of ``benchmarks/panel.py``, not that of
+        the networks of one series each (docs: "Many series"). ``loss_`` says
+        which was used.
     validation_fraction : float, default=0.0
         Fraction of the windows, the last ones in time order, held out to
         report ``val_loss`` (and to stop early).
@@ -104,6 +110,8 @@ class RNNForecaster(BaseNeuralForecaster):
         The scaling used: ``scaler``, or what ``"auto"`` chose.
     highway_ : bool
         Whether the network has the linear highway (``"auto"`` resolved).
+    loss_ : str
+        The training loss (``"auto"`` resolved).
     history_ : dict of list
         Per-epoch ``loss`` (and ``val_loss``), in scaled units.
     horizon_ : int
@@ -139,6 +147,14 @@ class RNNForecaster(BaseNeuralForecaster):
     ('window_mean', True)
     """
 
+    # Pooled, each series is in units of its one-step change, and the squared
+    # error lets the series hardest to forecast in those units outweigh the
+    # rest; the absolute error weighs them more evenly, as MASE does.
+    # benchmarks/panel.py: "mae" lowered the global network's error with every
+    # seed and window length tried, not that of the networks of one series
+    # each, nor Seq2SeqForecaster's (docs/panel.md).
+    _pooled_loss = "mae"
+
     def __init__(
         self,
         *,
@@ -152,7 +168,7 @@ class RNNForecaster(BaseNeuralForecaster):
         learning_rate=0.01,
         learning_rate_schedule="cosine",
         optimizer="adam",
-        loss="mse",
+        loss="auto",
         validation_fraction=0.0,
         early_stopping=False,
         patience=5,

@@ -53,7 +53,10 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
         chapter's data the cosine lowers the last-step test MSE of its network
         from 0.0061 (constant 0.01, as the chapter trains it) to about 0.004.
     optimizer, loss : see RNNForecaster
-        The optimisation, as for :class:`RNNForecaster`.
+        The optimisation, as for :class:`RNNForecaster`, except that the
+        default ``loss`` is ``"mse"`` for a panel's global model too
+        (``"auto"`` means ``"mse"`` here): the absolute error did not help it
+        there (docs: "Many series").
     validation_fraction, early_stopping, patience : see RNNForecaster
         Validation and early stopping, as for :class:`RNNForecaster`.
     scaler, jit_compile, warm_start, random_state, verbose : see RNNForecaster
@@ -70,6 +73,8 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
         The scaling used: ``scaler``, or what ``"auto"`` chose.
     highway_ : bool
         Whether the network has the linear highway (``"auto"`` resolved).
+    loss_ : str
+        The training loss (``"auto"`` resolved, as for :class:`RNNForecaster`).
     horizon_ : int
         Number of values forecast per window, learned from ``y``.
     n_features_in_ : int
@@ -174,7 +179,7 @@ class Seq2SeqForecaster(BaseNeuralForecaster):
         return self._architecture.training_targets(self, X_scaled, Y_scaled)
 
     def _loss(self, keras):
-        return self._architecture.loss(self, keras, keras.losses.get(self.loss))
+        return self._architecture.loss(self, keras, keras.losses.get(self.loss_))
 
     def _forecast(self, output):
         return self._architecture.forecast(output)

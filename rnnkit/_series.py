@@ -587,6 +587,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _fit_forecaster(self, windows, spans, **fit_params):
         """A fitted clone of the forecaster, trained on the windows of ``spans``."""
         forecaster = clone(self.forecaster)
+        if isinstance(forecaster, BaseForecaster):
+            forecaster._pooled_series = len(windows.spans) > 1
         X, Y = windows.X, windows.Y
         if len(spans) == 1:  # one series: a view of its windows
             ((first, stop),) = spans

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 
 from rnnkit import RNNForecaster, Seq2SeqForecaster, SeriesForecaster, make_windows
 
@@ -137,3 +138,31 @@ def test_the_highway_fits_each_series_its_own_linear_map(Forecaster):
     # One map shared by both series left the reversal's slope at -0.49 at
     # best (0.09 for Seq2SeqForecaster); its own map gives -0.86 or less.
     assert change_per_last_change(network, X_flip) < -0.7
+
+
+def test_auto_loss_trains_a_panels_global_network_on_the_absolute_error(tmp_path):
+    from rnnkit import load, save
+
+    network = RNNForecaster(units=2, epochs=1, random_state=0)
+    model = SeriesForecaster(network, n_steps=8, horizon=2, calibration=None)
+    model.fit(panel(["a", "b", "c"]))
+    assert model.forecaster_.loss_ == "mae"
+    assert model.forecaster_.model_.loss.__name__ == "mean_absolute_error"
+    save(model, tmp_path / "panel.rnnkit")
+    assert load(tmp_path / "panel.rnnkit").forecaster_.loss_ == "mae"
+
+
+def test_auto_loss_keeps_the_squared_error_for_a_series_alone():
+    network = RNNForecaster(units=2, epochs=1, random_state=0)
+    local = SeriesForecaster(
+        network, n_steps=8, horizon=2, calibration=None, scope="local"
+    ).fit(dict(list(panel(["a", "b", "c"]).items())[:2]))
+    assert {model.loss_ for model in local.forecasters_.values()} == {"mse"}
+    X, y = make_windows(np.sin(np.arange(40) / 3), 8, 2)
+    assert clone(network).fit(X, y).loss_ == "mse"
+
+
+def test_seq2seq_auto_loss_is_the_squared_error_for_a_panel_too():
+    network = Seq2SeqForecaster(units=2, epochs=1, loss="auto", random_state=0)
+    model = SeriesForecaster(network, n_steps=8, horizon=2, calibration=None)
+    assert model.fit(panel(["a", "b", "c"])).forecaster_.loss_ == "mse"
