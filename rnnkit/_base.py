@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._batches import Rows
+from ._panel_windows import PanelWindows
 from ._sklearn_compat import _fit_context
 
 MAX_DIM = 2**24  # the largest horizon, window length or feature count restored
@@ -84,6 +85,9 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
             self,
             X,
             y,
+            # A panel's windows for a network, made (and finite) by rnnkit,
+            # stay lazy: an array of them all would copy each value n_steps times.
+            skip_check_array=isinstance(X, PanelWindows),
             allow_nd=True,
             multi_output=True,
             y_numeric=True,

@@ -18,9 +18,9 @@ import numpy as np
 _CHUNK = 1 << 20
 # Up to this many windows an epoch's shuffled order is an array of them (4 MB
 # at most), as it always was: small fits give the numbers they gave before.
-# Beyond, the array would cost as much as a panel's windows (a 10,000-series
-# panel's float32 buffer is 4 bytes a window too), and each batch's positions
-# come from a KeyedPermutation.
+# Beyond, the array would cost half as much as the panel itself (4 bytes a
+# window, 8 a value of the float64 series), and each batch's positions come
+# from a KeyedPermutation.
 MAX_ORDER_ARRAY = 1 << 20
 
 

@@ -6,7 +6,8 @@ any of them, or a single series, into a ``Panel``: the series' ids, values and
 time axes, in an order that does not depend on the order of the input.
 ``PooledWindows`` cuts every series into windows without copying them: the
 series are concatenated once, the windows are views of that buffer, and the
-windows that would straddle two series are left out by row numbers.
+windows that would straddle two series are left out by row numbers (a
+network's windows are not even concatenated: ``_panel_windows``).
 ``write_forecasts`` gives the forecasts back in the layout that came in.
 """
 
@@ -112,7 +113,8 @@ def read_panel(y, *, missing, id_column, time_column, target_column):
         if callable(data):  # a wide frame's column, cut only now
             data = data()
         # A view of the caller's values where they are float64 already: the
-        # panel is only read (scaled into PooledWindows' own buffer).
+        # panel is only read (scaled a batch at a time, or into
+        # PooledWindows' own buffer).
         values, _, _ = read_target(
             data, missing, argument=argument, continue_index=False, copy=False
         )
@@ -203,7 +205,8 @@ class PooledWindows:
     horizon)`` cover the whole buffer, straddling windows included;
     ``spans[i]`` is ``(first, stop)``, the rows of the windows that lie within
     series ``i``, oldest first. Sets of rows are kept as such spans: an array
-    of row numbers would cost as much as the data.
+    of row numbers would cost as much as the data. (For a network, ``X`` and
+    ``Y`` are ``PanelWindows`` instead, made from the series when indexed.)
     """
 
     X: np.ndarray
@@ -211,19 +214,15 @@ class PooledWindows:
     spans: list
 
     @classmethod
-    def of(
-        cls, series, levels, spreads, n_steps, horizon, identity=None, dtype=np.float64
-    ):
+    def of(cls, series, levels, spreads, n_steps, horizon, identity=None):
         """Windows of ``(values - level) / spread`` of each series, one copy.
 
         ``identity``, if given, ``(n_series, k)``: each series' row follows its
-        values as ``k`` more features, the same at every step. The copy has
-        ``dtype``: float32 halves it for the neural forecasters, which train in
-        float32 anyway.
+        values as ``k`` more features, the same at every step.
         """
         n_extra = 0 if identity is None else identity.shape[1]
         n_values = sum(len(values) for values in series)
-        buffer = np.empty((n_values, 1 + n_extra), dtype=dtype)
+        buffer = np.empty((n_values, 1 + n_extra))
         spans, start = [], 0
         for i, (values, level, spread) in enumerate(
             zip(series, levels, spreads, strict=True)

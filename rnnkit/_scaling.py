@@ -59,7 +59,7 @@ class WindowScaling:
         windows that straddle two series, do not count); else all of ``X``.
         """
         if self.kind == "auto":
-            self.kind = choose_scaling(X[..., self.target_index], rows)
+            self.kind = choose_scaling(X, rows, self.target_index)
         n_features = X.shape[2]
         self.center_ = np.zeros(n_features)
         self.scale_ = np.ones(n_features)
@@ -145,18 +145,21 @@ class WindowScaling:
         return self._offsets(X)[:, self.target_index]
 
 
-def choose_scaling(series_windows, rows=None):
+def choose_scaling(series_windows, rows=None, feature=None):
     """``"window_mean"`` for windows ``(n, n_steps)`` whose level moves.
 
     Else ``"standard"``: the level is stable when the spread of the window
     means is below ``AUTO_LEVEL_RATIO`` times the mean spread within a window.
-    Only the windows ``rows`` count, when given.
+    Only the windows ``rows`` count, when given. Windows ``(n, n_steps,
+    n_features)`` are judged by their ``feature``.
     """
     # Running sums, not arrays of a mean and a spread per window (16 bytes a
     # window); the means less the first keep the variance's sums small.
     count, shift, total, total_squares, spreads = 0, None, 0.0, 0.0, 0.0
     for chunk in _chunks(series_windows, rows):
-        chunk = np.asarray(chunk, dtype=np.float64)
+        chunk = np.asarray(
+            chunk if feature is None else chunk[..., feature], np.float64
+        )
         means = chunk.mean(axis=1)
         shift = means[0] if shift is None else shift
         total += np.sum(means - shift)

@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _conformal
 from ._base import MAX_DIM, BaseForecaster, _pop_int
 from ._metrics import coverage_label, mase, naive_error
+from ._neural_base import BaseNeuralForecaster
 from ._panel import (
     PooledWindows,
     identity_features,
@@ -29,6 +30,7 @@ from ._panel import (
     rows_of,
     write_forecasts,
 )
+from ._panel_windows import PanelWindows
 from ._series_data import (
     check_coverages,
     check_length,
@@ -564,7 +566,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _fit_windows(self, scaling, covariates, horizon, fit_params):
         """One forecaster fitted on the windows of series ``(values, level,
         spread)``, and its calibration errors (None without calibration)."""
-        dtype = _window_dtype(self.forecaster, normalised=self._layout != "series")
+        dtype = _batch_dtype(self.forecaster, normalised=self._layout != "series")
         windows = _pooled_windows(
             scaling, covariates, self.n_steps, horizon, self._identity, dtype
         )
@@ -590,6 +592,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         if isinstance(forecaster, BaseForecaster):
             forecaster._pooled_series = len(windows.spans) > 1
         X, Y = windows.X, windows.Y
+        if isinstance(X, PanelWindows):
+            # The network makes each batch from the series as it draws it.
+            return forecaster.fit(*X.within(spans), **fit_params)
         if len(spans) == 1:  # one series: a view of its windows
             ((first, stop),) = spans
             X, Y = X[first:stop], Y[first:stop]
@@ -766,33 +771,36 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         return actuals
 
 
-def _pooled_windows(scaling, covariates, n_steps, horizon, identity, dtype):
-    """The training windows of every series (views), and their rows per series.
+def _pooled_windows(scaling, covariates, n_steps, horizon, identity, batch_dtype):
+    """The training windows of every series, and their rows per series.
 
     ``scaling`` lists ``(values, level, spread)`` per series; covariates come
     with one series only, which is not scaled; ``identity`` features with a
-    panel (see ``PooledWindows.of``), whose buffer has ``dtype``.
+    panel (see ``PooledWindows.of``). With a ``batch_dtype`` (see
+    ``_batch_dtype``), ``PanelWindows`` made in it a batch at a time; else
+    views of one float64 copy.
     """
-    if covariates is None:
-        series = zip(*scaling, strict=True)
-        return PooledWindows.of(
-            *series, n_steps, horizon, identity=identity, dtype=dtype
-        )
-    X, Y = _windows(scaling[0][0], covariates, n_steps, horizon)
-    return PooledWindows(X, Y, [(0, len(X))])
+    if covariates is not None:
+        X, Y = _windows(scaling[0][0], covariates, n_steps, horizon)
+        return PooledWindows(X, Y, [(0, len(X))])
+    series = zip(*scaling, strict=True)
+    if batch_dtype is not None:
+        return PanelWindows.of(*series, n_steps, horizon, identity, batch_dtype)
+    return PooledWindows.of(*series, n_steps, horizon, identity=identity)
 
 
-def _window_dtype(forecaster, normalised):
-    """The dtype the windows' buffer is kept in.
+def _batch_dtype(forecaster, normalised):
+    """The dtype a network makes its windows of ``normalised`` series in, a
+    batch at a time; None where they are pooled in one float64 copy instead.
 
-    float32 (half the memory) for a neural forecaster, which trains in it,
-    on ``normalised`` series (a panel's: steps of about one unit, which
-    float32 keeps to 1e-7); float64 otherwise: least squares wants it, and
-    a series in its own units may have small steps on a large level.
+    float32 for a neural forecaster, which trains in it, on a panel's
+    normalised series (steps of about one unit, which float32 keeps to
+    1e-7). None otherwise: least squares wants float64, and a series in its
+    own units may have small steps on a large level.
     """
-    if normalised and isinstance(forecaster, BaseForecaster):
+    if normalised and isinstance(forecaster, BaseNeuralForecaster):
         return forecaster._input_dtype[0]
-    return np.float64
+    return None
 
 
 def _is_json_id(key):

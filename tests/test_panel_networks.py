@@ -72,14 +72,48 @@ def test_a_panel_trains_in_memory_near_its_own_size_not_its_windows(monkeypatch)
     _, fixed = peak_of_fit(20)
     fitted, peak = peak_of_fit(200)
     grown = values[:, 20:].nbytes
-    # Read as views of the frame, scaled once into float32 (half the panel)
-    # and a byte per window for the mask, each batch's order computed from a
-    # few keys: measured 0.68x the panel on JAX; 1.2x (1.1x on TensorFlow)
-    # with an int32 position per window for the epoch's order, 8.1x (6.8x)
-    # when it was copied, scaled in float64, weighted and indexed in int64 per
-    # window. Every window materialised would be 8x (n_steps values per window).
-    assert peak - fixed < 0.9 * grown, (peak, fixed, grown)
+    # Read as views of the frame, each batch cut and scaled from them when
+    # drawn, its order computed from a few keys: measured 0.07x the panel on
+    # JAX, 0.01x on TensorFlow. A scaled float32 copy of the panel would add
+    # 0.5x (it did: 0.70x, 0.63x), a byte per window to mask out windows
+    # straddling two series 0.125x; 8.1x (6.8x) when the panel was copied,
+    # scaled in float64, weighted and indexed in int64 per window. Every
+    # window materialised would be 8x (n_steps values per window).
+    assert peak - fixed < 0.15 * grown, (peak, fixed, grown)
     assert fitted.predict().shape == (1, 200)
+
+
+def test_a_networks_panel_windows_are_each_series_own_made_when_indexed():
+    from rnnkit._panel_windows import PanelWindows
+
+    rng = np.random.default_rng(0)
+    series = [rng.normal(size=n) for n in (12, 30, 9)]
+    levels, spreads = np.array([1.0, -2.0, 0.5]), np.array([2.0, 0.5, 4.0])
+    identity = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]])
+    pooled = PanelWindows.of(series, levels, spreads, 4, 2, identity, np.float32)
+    expected_X, expected_Y = [], []
+    for values, level, spread, row in zip(
+        series, levels, spreads, identity, strict=True
+    ):
+        X, Y = make_windows(((values - level) / spread).astype(np.float32), 4, 2)
+        steps = np.broadcast_to(row, (*X.shape, 2)).astype(np.float32)
+        expected_X.append(np.concatenate([X[..., None], steps], axis=2))
+        expected_Y.append(Y)
+    # Rows are the windows within each series, series after series: none
+    # straddles two, so every row is trained on.
+    assert pooled.spans == [(0, 7), (7, 32), (32, 36)]
+    rows = np.array([35, 0, 8, 8, 31])
+    every_X, every_Y = np.concatenate(expected_X), np.concatenate(expected_Y)
+    np.testing.assert_array_equal(pooled.X[rows], every_X[rows])
+    np.testing.assert_array_equal(pooled.Y[rows], every_Y[rows])
+    # Laid out as a gathered array is: a window's mean adds its steps in order.
+    assert pooled.X[rows].flags.c_contiguous
+    np.testing.assert_array_equal(pooled.X[3, :, 0], every_X[3, :, 0])
+    # Restricted to some rows of each series: numbered from 0, targets by step.
+    X, Y = pooled.X.within([(2, 5), (30, 32)])
+    assert X.shape == (5, 4, 3) and Y.shape == (5, 2) and Y.ndim == 2
+    np.testing.assert_array_equal(X[:], every_X[[2, 3, 4, 30, 31]])
+    np.testing.assert_array_equal(Y.reshape(5, -1)[1:3], every_Y[[3, 4]])
 
 
 def test_a_network_with_series_identity_saves_and_loads(tmp_path):
