@@ -1,7 +1,9 @@
 import collections
 import os
 import re
+import resource
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -81,10 +83,34 @@ def release_keras_state(request):
     garbage collection, seconds in a large process).
     """
     yield
+    started = time.process_time()
     if "keras" in sys.modules and not request.node.get_closest_marker(
         "backend_independent"
     ):
         sys.modules["keras"].backend.clear_session(free_memory=True)
+    _profile_module(request.node.nodeid, time.process_time() - started)
+
+
+def _profile_module(module, teardown_cpu):
+    """With RNNKIT_TEST_PROFILE=file: one line per module on how the worker grew.
+
+    Backend, module, CPU seconds of the process so far and of the teardown,
+    resident and peak memory (MB): where a worker's memory goes, and what its
+    garbage collections cost.
+    """
+    path = os.environ.get("RNNKIT_TEST_PROFILE")
+    if not path:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open(f"/proc/{os.getpid()}/statm") as statm:
+        resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    line = (
+        f"{os.environ.get('KERAS_BACKEND', '')}\t{module}\t"
+        f"{usage.ru_utime + usage.ru_stime:.1f}\t{teardown_cpu:.1f}\t"
+        f"{resident / 2**20:.0f}\t{usage.ru_maxrss / 2**10:.0f}\n"
+    )
+    with open(path, "a") as out:
+        out.write(line)
 
 
 @pytest.fixture(scope="session")
