@@ -2,7 +2,9 @@ import collections
 import os
 import re
 import resource
+import shutil
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -58,6 +60,29 @@ def pytest_collection_modifyitems(config, items):
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = [i for i in items if i not in set(elsewhere)]
+
+
+# JAX compiles every new network's training and forecasting steps anew (2-3
+# CPU seconds a network here), though most tests build the same few networks on
+# the same small data. Its persistent cache keys each compiled program by the
+# program itself (and JAX's version and options), so a network identical to an
+# earlier one loads the same program instead of compiling it again (0.3 CPU
+# seconds, the same forecasts). One cache per test process, through the
+# environment, so that the processes a test starts (joblib's workers, fresh
+# user processes) share it; gone at the end of the run. Not xdist's controller,
+# whose workers would inherit one cache: JAX writes it without a lock (a
+# process reading an entry half written compiles anew, with a warning).
+def pytest_configure(config):
+    controller = config.getoption("dist", "no") != "no" and not hasattr(
+        config, "workerinput"
+    )
+    if controller or "JAX_COMPILATION_CACHE_DIR" in os.environ:
+        return  # xdist's controller, or the caller's own cache
+    cache = tempfile.mkdtemp(prefix="rnnkit-tests-jax-cache-")
+    config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = cache
+    os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
+    os.environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] = "-1"
 
 
 def _module(item):
