@@ -1,4 +1,5 @@
 import collections
+import gc
 import os
 import re
 import resource
@@ -83,6 +84,14 @@ def pytest_configure(config):
     os.environ["JAX_COMPILATION_CACHE_DIR"] = cache
     os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
     os.environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] = "-1"
+
+
+def pytest_collection_finish(session):
+    """Leave what importing the tests built (Keras, TensorFlow: half a million
+    objects) out of the garbage collections to come: each full one, after
+    every module and as the process grows, then skips it."""
+    gc.collect()
+    gc.freeze()
 
 
 def _module(item):
