@@ -1,7 +1,12 @@
 import collections
+import gc
 import os
 import re
+import resource
+import shutil
 import sys
+import tempfile
+import time
 
 import numpy as np
 import pytest
@@ -58,6 +63,37 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [i for i in items if i not in set(elsewhere)]
 
 
+# JAX compiles every new network's training and forecasting steps anew (2-3
+# CPU seconds a network here), though most tests build the same few networks on
+# the same small data. Its persistent cache keys each compiled program by the
+# program itself (and JAX's version and options), so a network identical to an
+# earlier one loads the same program instead of compiling it again (0.3 CPU
+# seconds, the same forecasts). One cache per test process, through the
+# environment, so that the processes a test starts (joblib's workers, fresh
+# user processes) share it; gone at the end of the run. Not xdist's controller,
+# whose workers would inherit one cache: JAX writes it without a lock (a
+# process reading an entry half written compiles anew, with a warning).
+def pytest_configure(config):
+    controller = config.getoption("dist", "no") != "no" and not hasattr(
+        config, "workerinput"
+    )
+    if controller or "JAX_COMPILATION_CACHE_DIR" in os.environ:
+        return  # xdist's controller, or the caller's own cache
+    cache = tempfile.mkdtemp(prefix="rnnkit-tests-jax-cache-")
+    config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = cache
+    os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
+    os.environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] = "-1"
+
+
+def pytest_collection_finish(session):
+    """Leave what importing the tests built (Keras, TensorFlow: half a million
+    objects) out of the garbage collections to come: each full one, after
+    every module and as the process grows, then skips it."""
+    gc.collect()
+    gc.freeze()
+
+
 def _module(item):
     return item.nodeid.split("::")[0]
 
@@ -81,10 +117,34 @@ def release_keras_state(request):
     garbage collection, seconds in a large process).
     """
     yield
+    started = time.process_time()
     if "keras" in sys.modules and not request.node.get_closest_marker(
         "backend_independent"
     ):
         sys.modules["keras"].backend.clear_session(free_memory=True)
+    _profile_module(request.node.nodeid, time.process_time() - started)
+
+
+def _profile_module(module, teardown_cpu):
+    """With RNNKIT_TEST_PROFILE=file: one line per module on how the worker grew.
+
+    Backend, module, CPU seconds of the process so far and of the teardown,
+    resident and peak memory (MB): where a worker's memory goes, and what its
+    garbage collections cost.
+    """
+    path = os.environ.get("RNNKIT_TEST_PROFILE")
+    if not path:
+        return
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open(f"/proc/{os.getpid()}/statm") as statm:
+        resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    line = (
+        f"{os.environ.get('KERAS_BACKEND', '')}\t{module}\t"
+        f"{usage.ru_utime + usage.ru_stime:.1f}\t{teardown_cpu:.1f}\t"
+        f"{resident / 2**20:.0f}\t{usage.ru_maxrss / 2**10:.0f}\n"
+    )
+    with open(path, "a") as out:
+        out.write(line)
 
 
 @pytest.fixture(scope="session")
