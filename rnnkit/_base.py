@@ -41,9 +41,6 @@ class BaseForecaster(MultiOutputMixin, RegressorMixin, BaseEstimator):
     # metadata routing; declared here, set_fit_request(sample_weight=True)
     # routes it (every forecaster's _fit takes it).
     __metadata_request__fit = {"sample_weight": None}
-    # True on a copy that SeriesForecaster trains on the windows of several
-    # series at once (a panel's global model), for defaults that depend on it.
-    _pooled_series = False
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(

@@ -62,7 +62,10 @@ class BaseNeuralForecaster(BaseForecaster):
     # Most passes epochs="auto" makes (benchmarks/realdata.py: more passes let
     # the RNN learn the noise of short series, worse than the last value).
     _auto_max_epochs = 30
-    # What loss="auto" trains a panel's global model on (see loss_).
+    # True on a copy that SeriesForecaster trains on the windows of several
+    # series at once (a panel's global model); loss="auto" then trains it on
+    # _pooled_loss (see loss_).
+    _pooled_series = False
     _pooled_loss = "mse"
 
     @property

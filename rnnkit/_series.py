@@ -536,10 +536,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             if k.startswith(prefix)
         }
         forecaster._set_fitted_state(state, inner)
-        if (forecaster.horizon_, forecaster.n_features_in_) != (horizon, self.n_steps):
-            raise ValueError(
-                "the wrapped forecaster's horizon or window length differs"
-            )
+        if forecaster.horizon_ != horizon:  # its window: checked by the caller
+            raise ValueError("the wrapped forecaster's horizon differs")
         return forecaster
 
     # --- the wrapped forecaster ----------------------------------------------
@@ -589,7 +587,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _fit_forecaster(self, windows, spans, **fit_params):
         """A fitted clone of the forecaster, trained on the windows of ``spans``."""
         forecaster = clone(self.forecaster)
-        if isinstance(forecaster, BaseForecaster):
+        if isinstance(forecaster, BaseNeuralForecaster):
             forecaster._pooled_series = len(windows.spans) > 1
         X, Y = windows.X, windows.Y
         if isinstance(X, PanelWindows):

@@ -2,7 +2,6 @@ import collections
 import gc
 import os
 import re
-import resource
 import shutil
 import sys
 import tempfile
@@ -135,6 +134,8 @@ def _profile_module(module, teardown_cpu):
     path = os.environ.get("RNNKIT_TEST_PROFILE")
     if not path:
         return
+    import resource  # Unix only, as /proc is
+
     usage = resource.getrusage(resource.RUSAGE_SELF)
     with open(f"/proc/{os.getpid()}/statm") as statm:
         resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
