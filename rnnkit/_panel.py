@@ -256,9 +256,28 @@ def normalise(values):
     return level, spread
 
 
-# A one-hot identity takes a column per series at every value: a panel of
-# many series would multiply its memory; "profile" takes three columns.
+# A one-hot identity takes a column per series in every window: a network of
+# many series would take as many inputs, and the pooled float64 copy of the
+# other forecasters as many copies of the panel; "profile" takes three columns.
 MAX_ONE_HOT_SERIES = 100
+
+
+def resolve_identity(identity, neural):
+    """The identity features of a global model: ``identity``, or what
+    ``"auto"`` means for a network (``neural``) or another forecaster.
+
+    ``"auto"``: ``"profile"`` for a network. On the two real panels of
+    benchmarks/panel.py it beat the local networks nearly everywhere, where
+    no features lost to them on macrodata and one-hot columns, which give
+    each series its own coefficients, overfitted the short series of the
+    other panel as the local networks do. None for the other forecasters:
+    their windows are views of a float64 copy of the panel, where each
+    feature column would cost as much memory as the panel, and for a linear
+    map a feature constant in the window only shifts the forecast.
+    """
+    if identity != "auto":
+        return identity
+    return "profile" if neural else None
 
 
 def identity_features(kind, series):
