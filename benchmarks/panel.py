@@ -227,8 +227,7 @@ def rnnkit_local(make_forecaster, n_steps):
 
 
 def global_name(model, n_steps, identity):
-    extra = "" if identity is None else f", identity={identity}"
-    return f"{model} global{extra}, n_steps={n_steps}"
+    return f"{model} global, identity={identity}, n_steps={n_steps}"
 
 
 def accuracy_models(n_steps_options, neural_params, identities):
