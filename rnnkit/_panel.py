@@ -267,10 +267,10 @@ def resolve_identity(identity, neural):
     ``"auto"`` means for a network (``neural``) or another forecaster.
 
     ``"auto"``: ``"profile"`` for a network. On the two real panels of
-    benchmarks/panel.py it beat the local networks nearly everywhere, where
-    no features lost to them on macrodata and one-hot columns, which give
-    each series its own coefficients, overfitted the short series of the
-    other panel as the local networks do. None for the other forecasters:
+    benchmarks/panel.py a global network with it beat the local ones nearly
+    everywhere; without features it lost to them on macrodata, and one-hot
+    columns (each series its own coefficients) overfitted the other panel's
+    short series as the local networks do. None for the other forecasters:
     their windows are views of a float64 copy of the panel, where each
     feature column would cost as much memory as the panel, and for a linear
     map a feature constant in the window only shifts the forecast.

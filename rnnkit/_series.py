@@ -104,11 +104,11 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         any number of series costs three columns. None: the model sees only
         the values. ``"auto"``: ``"profile"`` for a neural forecaster, None for
         the other forecasters (see docs/panel.md); ``identity_`` says which
-        was used. A network gets
-        the features batch by batch, as it draws its windows; the other
-        forecasters get them in the float64 copy of the panel their windows
-        are views of, where each feature column costs as much memory as the
-        panel. No effect on one series or with ``scope="local"``.
+        was used. A network gets the features batch by batch, as it draws its
+        windows; the other forecasters get them in the float64 copy of the
+        panel their windows are views of, where each feature column costs as
+        much memory as the panel. No effect on one series or with
+        ``scope="local"``.
 
     Attributes
     ----------
