@@ -102,8 +102,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         and the correlation of its consecutive changes, in units of its
         one-step change), so series that move alike are treated alike, and
         any number of series costs three columns. None: the model sees only
-        the values. ``"auto"``: ``"profile"`` for a neural forecaster, None for
-        the other forecasters (see docs/panel.md); ``identity_`` says which
+        the values. ``"auto"``: ``"profile"`` for a neural forecaster on up to
+        100 series, else None (see docs/panel.md); ``identity_`` says which
         was used. A network gets the features batch by batch, as it draws its
         windows; the other forecasters get them in the float64 copy of the
         panel their windows are views of, where each feature column costs as
@@ -276,7 +276,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         else:
             if panel.layout != "series":
                 neural = isinstance(self.forecaster, BaseNeuralForecaster)
-                self.identity_ = resolve_identity(self.identity, neural)
+                self.identity_ = resolve_identity(self.identity, len(panel), neural)
             if self.identity_ is not None:
                 self._identity = identity_features(self.identity_, panel.values)
             fits = [self._fit_windows(scaling, covariates, horizon, fit_params)]

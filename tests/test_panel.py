@@ -9,7 +9,12 @@ from sklearn.base import clone
 from sklearn.linear_model import Ridge
 
 from rnnkit import LinearForecaster, SeriesForecaster, backtest, load, save
-from rnnkit._panel import MAX_ONE_HOT_SERIES, identity_features, resolve_identity
+from rnnkit._panel import (
+    MAX_AUTO_PROFILE_SERIES,
+    MAX_ONE_HOT_SERIES,
+    identity_features,
+    resolve_identity,
+)
 
 # Linear models and scikit-learn regressors only: no network is built.
 pytestmark = pytest.mark.backend_independent
@@ -369,11 +374,13 @@ def test_a_profile_tells_how_a_series_moves():
     assert reversal < -0.9  # every change undoes the last
 
 
-def test_auto_identity_is_a_profile_for_a_network_and_none_for_the_others():
-    assert resolve_identity("auto", neural=True) == "profile"
+def test_auto_identity_is_a_profile_for_a_network_of_up_to_its_limit():
+    limit = MAX_AUTO_PROFILE_SERIES
+    assert resolve_identity("auto", limit, neural=True) == "profile"
+    assert resolve_identity("auto", limit + 1, neural=True) is None
     # A linear model keeps the values alone: a static feature only shifts it.
-    assert resolve_identity("auto", neural=False) is None
-    assert resolve_identity("one_hot", neural=False) == "one_hot"
+    assert resolve_identity("auto", 3, neural=False) is None
+    assert resolve_identity("one_hot", 3, neural=False) == "one_hot"
     model = linear().fit(shops())
     assert model.identity_ is None and model.forecaster_.coef_.shape == (3, 12)
     assert linear(identity="one_hot").fit(shops()).identity_ == "one_hot"
