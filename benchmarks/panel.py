@@ -13,9 +13,10 @@ origin over the last 5 non-overlapping horizons of 8 quarters, every model
 refit at each origin. Side by side in one run: one GLOBAL
 ``SeriesForecaster(RNNForecaster(random_state=0))`` on the whole panel
 (``rnnkit.backtest``), once per ``identity`` option (``--identity``: none,
-``"one_hot"``, ``"profile"``), LOCAL ones (the same forecaster and settings, one
-backtest per series), ``LinearForecaster`` global and local, seasonal naive
-and statsforecast's AutoETS (season_length=4). MASE is the mean absolute
+``"one_hot"``, ``"profile"``; or ``"auto"``, the default), LOCAL ones (the
+same forecaster and settings, one backtest per series), ``LinearForecaster``
+global and local, seasonal naive and statsforecast's AutoETS
+(season_length=4). MASE is the mean absolute
 error over the in-sample seasonal-naive one up to each origin, computed here
 for every model from its forecasts and checked against backtest's own for the
 rnnkit models; the summary is the geometric mean over series of each model's
@@ -651,7 +652,7 @@ def main():
     parser.add_argument(
         "--identity",
         nargs="+",
-        choices=["none", "one_hot", "profile"],
+        choices=["none", "auto", "one_hot", "profile"],
         help="SeriesForecaster(identity=...) of the global models (accuracy: "
         "default all three; scale: default SeriesForecaster's default, each one "
         "given run at every size)",
