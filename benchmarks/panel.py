@@ -1,8 +1,8 @@
-"""Many series, one global model: accuracy on a real panel, and scale on synthetic ones.
+"""Many series, one global model: accuracy on real panels, and scale on synthetic ones.
 
-Run: python benchmarks/panel.py --part accuracy [--n-steps 8 16] [--identity ...]
-     [--write]
-     python benchmarks/panel.py --part scale [--sizes 100 1000 10000]
+Run: python benchmarks/panel.py --part accuracy [--panel quarterly] [--n-steps 8 16]
+     [--identity ...] [--write]
+     python benchmarks/panel.py --part scale [--sizes 100 1000 10000] [--identity ...]
 (needs the benchmark extra: pip install -e ".[cpu,benchmarks]"; KERAS_BACKEND=jax
 is the fast path on CPU)
 
@@ -13,22 +13,30 @@ origin over the last 5 non-overlapping horizons of 8 quarters, every model
 refit at each origin. Side by side in one run: one GLOBAL
 ``SeriesForecaster(RNNForecaster(random_state=0))`` on the whole panel
 (``rnnkit.backtest``), once per ``identity`` option (``--identity``: none,
-``"one_hot"``, ``"profile"``), LOCAL ones (the same forecaster and settings, one
-backtest per series), ``LinearForecaster`` global and local, seasonal naive
-and statsforecast's AutoETS (season_length=4). MASE is the mean absolute
+``"one_hot"``, ``"profile"``; or ``"auto"``, the default), LOCAL ones (the
+same forecaster and settings, one backtest per series), ``LinearForecaster``
+global and local, seasonal naive and statsforecast's AutoETS
+(season_length=4). MASE is the mean absolute
 error over the in-sample seasonal-naive one up to each origin, computed here
 for every model from its forecasts and checked against backtest's own for the
 rnnkit models; the summary is the geometric mean over series of each model's
 MASE divided by seasonal naive's. Seconds are each model's whole backtest
 (every fit and forecast, all series).
 
+``--panel quarterly`` runs the same comparison on a second real panel, to check
+that what wins on macrodata is not tuned to it: 10 quarterly series of 55 to 211
+values (pmdarima's ``woolyrnq``, ``ausbeer``, ``austres``; statsmodels'
+``interest_inflation`` and ``danish_data``, every column), of different lengths
+and start dates (a wide DataFrame, each series from its first to its last
+value), 5 rolling origins a year apart, horizon 4.
+
 Part scale: synthetic panels of random walks plus a weekly season plus noise
 at levels from 1 to 10,000, ``--sizes`` series of 500 daily points (a wide
-DataFrame). Each size runs in a fresh process: one epoch of a global
-``RNNForecaster(epochs=1, batch_size=1024, units=32)`` on windows of 24 (wall
-seconds, seconds per 1,000 windows, and the peak resident memory above the
-process's memory just before the fit, beside the panel's size), then
-``predict()`` for every series.
+DataFrame). Each size (and ``--identity``, if given) runs in a fresh process:
+one epoch of a global ``RNNForecaster(epochs=1, batch_size=1024, units=32)``
+on windows of 24 (wall seconds, seconds per 1,000 windows, and the peak
+resident memory above the process's memory just before the fit, beside the
+panel's size), then ``predict()`` for every series.
 
 Tune nothing on statsmodels' ``co2``, ``sunspots`` or ``elnino``: they are kept
 back for acceptance checks.
@@ -44,6 +52,8 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -52,18 +62,29 @@ import numpy as np
 import pandas as pd
 from _readme import write_section
 
-# --- part accuracy: statsmodels' macrodata ----------------------------------------
+# --- part accuracy: real panels ---------------------------------------------------
 
-SERIES = [
+MACRO_SERIES = [
     "realgdp", "realcons", "realinv", "realgovt", "realdpi", "cpi",
     "m1", "tbilrate", "unemp", "pop", "infl", "realint",
 ]  # fmt: skip
-SEASON = 4
-# Two years. The first of the 5 origins still trains on 163 values: windows of
-# 16 give each series 140 training windows, so 8 is not too long.
-HORIZON = 8
-N_ORIGINS = 5
 SEASONAL_NAIVE = "seasonal naive"
+
+
+@dataclass(frozen=True)
+class RealPanel:
+    """A real panel and its protocol: ``horizon``, ``n_origins`` apart."""
+
+    name: str
+    load: Callable  # -> wide DataFrame by quarter, NaN outside each series
+    season: int
+    horizon: int
+    n_origins: int
+    what: str  # the heading's description of the panel
+
+    def series(self, panel, key):
+        """Series ``key`` of ``panel``, from its first to its last value."""
+        return panel[key].dropna()
 
 
 def load_macrodata():
@@ -74,35 +95,83 @@ def load_macrodata():
     index = pd.PeriodIndex.from_fields(
         year=data["year"].astype(int), quarter=data["quarter"].astype(int), freq="Q"
     )
-    return pd.DataFrame(data[SERIES].to_numpy(np.float64), index=index, columns=SERIES)
+    values = data[MACRO_SERIES].to_numpy(np.float64)
+    return pd.DataFrame(values, index=index, columns=MACRO_SERIES)
 
 
-def seasonal_naive_scale(history, season=SEASON):
+def load_quarterly():
+    """Ten quarterly series of pmdarima and statsmodels other than macrodata's,
+    of 55 to 211 values, as a wide DataFrame by quarter."""
+    import statsmodels.api as sm
+    from pmdarima import datasets
+
+    def by_quarter(values, start):
+        values = pd.Series(values).dropna().to_numpy(np.float64)
+        index = pd.period_range(start, periods=len(values), freq="Q")
+        return pd.Series(values, index=index)
+
+    series = {
+        "woolyrnq": by_quarter(datasets.load_woolyrnq(), "1965Q1"),
+        "ausbeer": by_quarter(datasets.load_ausbeer(), "1956Q1"),
+        "austres": by_quarter(datasets.load_austres(), "1971Q2"),
+    }
+    rates = sm.datasets.interest_inflation.load_pandas().data
+    for column in ("Dp", "R"):
+        series[column] = by_quarter(rates[column], "1972Q2")
+    danish = sm.datasets.danish_data.load_pandas().data
+    for column in danish.columns:
+        series[column] = by_quarter(danish[column], "1974Q1")
+    return pd.DataFrame(series)
+
+
+PANELS = {
+    # Two years. The first of the 5 origins still trains on 163 values:
+    # windows of 16 give each series 140 training windows, so 8 is not too long.
+    "macrodata": RealPanel(
+        "macrodata", load_macrodata, 4, 8, 5,
+        "statsmodels' macrodata: 12 series of 203 quarters",
+    ),
+    # One year, as benchmarks/realdata.py forecasts quarterly series. The
+    # shortest series' first origin trains on 35 values.
+    "quarterly": RealPanel(
+        "quarterly", load_quarterly, 4, 4, 5,
+        "10 quarterly series of 55 to 211 values (pmdarima's woolyrnq, ausbeer, "
+        "austres; statsmodels' interest_inflation Dp, R and danish_data lrm, lry, "
+        "lpy, ibo, ide)",
+    ),
+}  # fmt: skip
+
+
+def seasonal_naive_scale(history, season):
     """Mean absolute in-sample error of the seasonal naive forecast."""
     return float(np.mean(np.abs(history[season:] - history[:-season])))
 
 
-def cutoffs(n_values):
-    """Values seen at the last N_ORIGINS non-overlapping origins, oldest first."""
-    return [n_values - k * HORIZON for k in range(N_ORIGINS, 0, -1)]
+def cutoffs(spec, n_values):
+    """Values seen at the last non-overlapping origins, oldest first."""
+    return [n_values - k * spec.horizon for k in range(spec.n_origins, 0, -1)]
 
 
 def own_backtest(forecast_of):
-    """A model outside rnnkit at the same origins, as backtest's forecasts table."""
+    """A model outside rnnkit at the same origins, as backtest's forecasts table.
 
-    def run(panel):
+    ``forecast_of(history, spec)`` forecasts ``spec.horizon`` values.
+    """
+
+    def run(panel, spec):
         frames = []
         for key in panel.columns:
-            values = panel[key].to_numpy()
-            for cut in cutoffs(len(values)):
+            series = spec.series(panel, key)
+            values = series.to_numpy()
+            for cut in cutoffs(spec, len(values)):
                 frames.append(
                     pd.DataFrame(
                         {
                             "unique_id": key,
-                            "origin": panel.index[cut - 1],
-                            "step": np.arange(1, HORIZON + 1),
-                            "actual": values[cut : cut + HORIZON],
-                            "forecast": forecast_of(values[:cut]),
+                            "origin": series.index[cut - 1],
+                            "step": np.arange(1, spec.horizon + 1),
+                            "actual": values[cut : cut + spec.horizon],
+                            "forecast": forecast_of(values[:cut], spec),
                         }
                     )
                 )
@@ -111,26 +180,27 @@ def own_backtest(forecast_of):
     return run
 
 
-def seasonal_naive(history):
-    return np.resize(history[-SEASON:], HORIZON)
+def seasonal_naive(history, spec):
+    return np.resize(history[-spec.season :], spec.horizon)
 
 
-def auto_ets(history):
+def auto_ets(history, spec):
     from statsforecast.models import AutoETS
 
-    return AutoETS(season_length=SEASON).forecast(y=history, h=HORIZON)["mean"]
+    model = AutoETS(season_length=spec.season)
+    return model.forecast(y=history, h=spec.horizon)["mean"]
 
 
 def rnnkit_global(make_forecaster, n_steps, identity=None):
     """One model for every series at each origin: backtest on the wide panel."""
 
-    def run(panel):
+    def run(panel, spec):
         from rnnkit import SeriesForecaster, backtest
 
         model = SeriesForecaster(
-            make_forecaster(), n_steps=n_steps, horizon=HORIZON, identity=identity
+            make_forecaster(), n_steps=n_steps, horizon=spec.horizon, identity=identity
         )
-        result = backtest(model, panel, n_origins=N_ORIGINS)
+        result = backtest(model, panel, n_origins=spec.n_origins)
         return result.forecasts, result.per_series["mase"].to_dict()
 
     return run
@@ -139,15 +209,15 @@ def rnnkit_global(make_forecaster, n_steps, identity=None):
 def rnnkit_local(make_forecaster, n_steps):
     """One model per series at each origin: backtest on each series alone."""
 
-    def run(panel):
+    def run(panel, spec):
         from rnnkit import SeriesForecaster, backtest
 
         frames, mases = [], {}
         for key in panel.columns:
             model = SeriesForecaster(
-                make_forecaster(), n_steps=n_steps, horizon=HORIZON
+                make_forecaster(), n_steps=n_steps, horizon=spec.horizon
             )
-            result = backtest(model, panel[key], n_origins=N_ORIGINS)
+            result = backtest(model, spec.series(panel, key), n_origins=spec.n_origins)
             frame = result.forecasts
             frame.insert(0, "unique_id", key)
             frames.append(frame)
@@ -158,8 +228,7 @@ def rnnkit_local(make_forecaster, n_steps):
 
 
 def global_name(model, n_steps, identity):
-    extra = "" if identity is None else f", identity={identity}"
-    return f"{model} global{extra}, n_steps={n_steps}"
+    return f"{model} global, identity={identity}, n_steps={n_steps}"
 
 
 def accuracy_models(n_steps_options, neural_params, identities):
@@ -188,19 +257,20 @@ def accuracy_models(n_steps_options, neural_params, identities):
     return table
 
 
-def mase_per_series(forecasts, panel):
+def mase_per_series(forecasts, panel, spec):
     """Each series' MASE: per origin, errors over the seasonal naive's up to it."""
     scores = {}
     for key, rows in forecasts.groupby("unique_id", sort=False):
-        values = panel[key].to_numpy()
+        series = spec.series(panel, key)
+        values = series.to_numpy()
         scaled = []
         for origin, block in rows.groupby("origin", sort=False):
-            cut = panel.index.get_loc(origin) + 1
+            cut = series.index.get_loc(origin) + 1
             actual = block["actual"].to_numpy()
-            if not np.allclose(actual, values[cut : cut + HORIZON]):
+            if not np.allclose(actual, values[cut : cut + spec.horizon]):
                 raise AssertionError(f"{key} at {origin}: actuals do not line up")
             errors = np.abs(block["forecast"].to_numpy() - actual)
-            scaled.append(errors / seasonal_naive_scale(values[:cut]))
+            scaled.append(errors / seasonal_naive_scale(values[:cut], spec.season))
         scores[key] = float(np.mean(np.concatenate(scaled)))
     return scores
 
@@ -209,35 +279,38 @@ def geometric_mean(ratios):
     return float(np.exp(np.mean(np.log(list(ratios)))))
 
 
-def warm_up():
+def warm_up(horizon):
     """Import Keras and compile once, so no model pays for it in its seconds."""
     from rnnkit import RNNForecaster, make_windows
 
-    X, y = make_windows(np.sin(np.arange(200) / 5), 8, HORIZON)
+    X, y = make_windows(np.sin(np.arange(200) / 5), 8, horizon)
     RNNForecaster(epochs=1, random_state=0).fit(X, y).predict(X[:1])
 
 
 def run_accuracy(args):
     import keras
 
-    panel = load_macrodata()
-    identities = [None if i == "none" else i for i in args.identity]
+    spec = PANELS[args.panel]
+    panel = spec.load()
+    keys = list(panel.columns)
+    chosen = args.identity or ["none", "one_hot", "profile"]
+    identities = [None if i == "none" else i for i in chosen]
     table = accuracy_models(args.n_steps, args.params, identities)
     if args.models:
         keep = {SEASONAL_NAIVE, *args.models}
         table = {k: v for k, v in table.items() if k in keep}
-    warm_up()
+    warm_up(spec.horizon)
     started = time.perf_counter()
     mases, seconds, scale_gap = {}, {}, 0.0
     for name, run in table.items():
         start = time.perf_counter()
-        forecasts, reported = run(panel)
+        forecasts, reported = run(panel, spec)
         seconds[name] = time.perf_counter() - start
-        mases[name] = mase_per_series(forecasts, panel)
+        mases[name] = mase_per_series(forecasts, panel, spec)
         for key, value in (reported or {}).items():  # backtest's own MASE
             scale_gap = max(scale_gap, abs(value - mases[name][key]) / value)
         summary = geometric_mean(
-            mases[name][k] / mases[SEASONAL_NAIVE][k] for k in SERIES
+            mases[name][k] / mases[SEASONAL_NAIVE][k] for k in keys
         )
         print(
             f"{name}: geometric mean MASE vs seasonal naive {summary:.3f}, "
@@ -248,51 +321,53 @@ def run_accuracy(args):
         f"{k}={v!r}" for k, v in {"random_state": 0, **args.params}.items()
     )
     heading = (
-        f"{len(SERIES)} series of 203 quarters, {N_ORIGINS} rolling origins "
-        f"{HORIZON} quarters apart, horizon {HORIZON}, every model refit at every "
+        f"{spec.what}, {spec.n_origins} rolling origins "
+        f"{spec.horizon} quarters apart, horizon {spec.horizon}, every model refit "
+        "at every "
         f"origin; `RNNForecaster({settings})` at its "
         f"defaults; {os.cpu_count()} CPU cores (shared), Keras {keras.__version__} "
         f"({keras.backend.backend()}); {time.perf_counter() - started:.0f} s in all. "
         f"backtest's own MASE matches the one computed here for every rnnkit "
         f"model and series (largest relative gap {scale_gap:.1e})."
     )
-    summary = accuracy_summary(mases, seconds)
-    must_holds = accuracy_must_holds(mases, seconds, args.n_steps, identities)
-    per_series = per_series_table(mases)
+    summary = accuracy_summary(mases, seconds, keys, spec.n_origins)
+    must_holds = accuracy_must_holds(mases, seconds, keys, args.n_steps, identities)
+    per_series = per_series_table(mases, keys)
     print("", heading, "", summary, "", per_series, "", must_holds, sep="\n")
     if args.json:
         Path(args.json).write_text(json.dumps({"mase": mases, "seconds": seconds}))
     if args.write:
         text = f"{heading}\n\n{summary}\n\n{must_holds}\n\nMASE per series:\n\n"
-        write_section("panel", text + per_series)
+        section = "panel" if spec.name == "macrodata" else f"panel_{spec.name}"
+        write_section(section, text + per_series)
 
 
-def accuracy_summary(mases, seconds):
+def accuracy_summary(mases, seconds, keys, n_origins):
     lines = [
         "| model | geometric mean MASE vs seasonal naive | mean MASE | "
-        "backtest s (5 origins, all series) |",
+        f"backtest s ({n_origins} origins, all series) |",
         "| --- | --- | --- | --- |",
     ]
     for name, scores in mases.items():
-        ratio = geometric_mean(scores[k] / mases[SEASONAL_NAIVE][k] for k in SERIES)
-        mean = np.mean([scores[k] for k in SERIES])
+        ratio = geometric_mean(scores[k] / mases[SEASONAL_NAIVE][k] for k in keys)
+        mean = np.mean([scores[k] for k in keys])
         lines.append(f"| {name} | {ratio:.3f} | {mean:.3f} | {seconds[name]:.1f} |")
     return "\n".join(lines)
 
 
-def per_series_table(mases):
+def per_series_table(mases, keys):
     names = list(mases)
     lines = [
         "| series | " + " | ".join(names) + " |",
         "| --- |" + " --- |" * len(names),
     ]
-    for key in SERIES:
+    for key in keys:
         cells = " | ".join(f"{mases[name][key]:.3f}" for name in names)
         lines.append(f"| {key} | {cells} |")
     return "\n".join(lines)
 
 
-def accuracy_must_holds(mases, seconds, n_steps_options, identities):
+def accuracy_must_holds(mases, seconds, keys, n_steps_options, identities):
     lines = []
     for n_steps, identity in itertools.product(n_steps_options, identities):
         pooled = global_name("RNN", n_steps, identity)
@@ -300,7 +375,7 @@ def accuracy_must_holds(mases, seconds, n_steps_options, identities):
         if pooled not in mases or alone not in mases:
             continue
         ratios = [
-            geometric_mean(mases[m][k] / mases[SEASONAL_NAIVE][k] for k in SERIES)
+            geometric_mean(mases[m][k] / mases[SEASONAL_NAIVE][k] for k in keys)
             for m in (pooled, alone)
         ]
         time_ratio = seconds[pooled] / seconds[alone]
@@ -322,6 +397,7 @@ def accuracy_must_holds(mases, seconds, n_steps_options, identities):
 # --- part scale: synthetic panels ---------------------------------------------------
 
 SCALE_LENGTH, SCALE_STEPS, SCALE_BATCH = 500, 24, 1024
+DEFAULT = "default"  # SeriesForecaster's own identity
 
 
 def synthetic_panel(n_series, seed=0):
@@ -356,18 +432,21 @@ def reset_peak_rss():
     return True
 
 
-def scale_model():
+def scale_model(identity=DEFAULT):
+    """The scale part's model; ``identity`` as SeriesForecaster takes it, or
+    ``DEFAULT`` for its default."""
     from rnnkit import RNNForecaster, SeriesForecaster
 
     forecaster = RNNForecaster(
         epochs=1, batch_size=SCALE_BATCH, units=32, random_state=0
     )
+    chosen = {} if identity is DEFAULT else {"identity": identity}
     return SeriesForecaster(
-        forecaster, n_steps=SCALE_STEPS, horizon=1, calibration=None
+        forecaster, n_steps=SCALE_STEPS, horizon=1, calibration=None, **chosen
     )
 
 
-def scale_child(n_series):
+def scale_child(n_series, identity=DEFAULT):
     """One size, measured in this (fresh) process; prints one JSON line."""
     import keras
 
@@ -381,13 +460,13 @@ def scale_child(n_series):
     jit = training_jit_compile(keras, "auto", -(-n_windows // SCALE_BATCH))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        warm_up = scale_model()
+        warm_up = scale_model(identity)
         warm_up.forecaster.set_params(jit_compile=jit)
         warm_up.fit(panel.iloc[:, :10]).predict()
         # What any fit costs whatever the data: a fresh network's training
         # step compiled, and its working memory (10 series: 4,760 windows).
-        fixed_mb = measured_fit(panel.iloc[:, :10])["extra_peak_mb"]
-    fit = measured_fit(panel)
+        fixed_mb = measured_fit(panel.iloc[:, :10], identity)["extra_peak_mb"]
+    fit = measured_fit(panel, identity)
     model = fit["model"]
     start = time.perf_counter()
     forecast = model.predict()
@@ -400,6 +479,7 @@ def scale_child(n_series):
         json.dumps(
             {
                 "n_series": n_series,
+                "identity": identity,
                 "n_windows": n_windows,
                 "panel_mb": n_series * SCALE_LENGTH * 8 / 2**20,
                 "rss_before_mb": fit["rss_before_mb"],
@@ -416,13 +496,13 @@ def scale_child(n_series):
     )
 
 
-def measured_fit(panel):
+def measured_fit(panel, identity=DEFAULT):
     """A fresh model's fit of ``panel``: RSS before it and its extra peak (MB)."""
     gc.collect()
     rss_before = proc_status_kb("VmRSS")
     exact = reset_peak_rss()
     maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    model = scale_model()
+    model = scale_model(identity)
     start = time.perf_counter()
     model.fit(panel)
     seconds = time.perf_counter() - start
@@ -442,10 +522,11 @@ def run_scale(args):
     import keras
 
     rows = []
-    for n_series in args.sizes:
+    for identity, n_series in itertools.product(args.identity or [None], args.sizes):
         start = time.perf_counter()
+        chosen = [] if identity is None else ["--identity", identity]
         child = subprocess.run(
-            [sys.executable, __file__, "--scale-child", str(n_series)],
+            [sys.executable, __file__, "--scale-child", str(n_series), *chosen],
             capture_output=True,
             text=True,
         )
@@ -467,6 +548,13 @@ def run_scale(args):
     print("", heading, "", table, "", must_holds, sep="\n")
     if args.write:
         write_section("panel_scale", f"{heading}\n\n{table}\n\n{must_holds}")
+
+
+def series_label(row):
+    """The row's number of series, and its identity unless the default's."""
+    identity = row.get("identity", DEFAULT)
+    extra = "" if identity == DEFAULT else f" (identity={identity})"
+    return f"{row['n_series']:,}{extra}"
 
 
 def scale_table(rows):
@@ -491,7 +579,7 @@ def scale_table(rows):
     ]
     for r in rows:
         lines.append(
-            f"| {r['n_series']:,} | {r['n_windows']:,} | {r['panel_mb']:.1f} | "
+            f"| {series_label(r)} | {r['n_windows']:,} | {r['panel_mb']:.1f} | "
             f"{r['rss_before_mb']:.0f} | {r['extra_peak_mb']:.0f}"
             f"{'' if r['peak_exact'] else ' (ru_maxrss)'} | "
             f"{r['extra_peak_mb'] / r['panel_mb']:.1f}x | {r['fixed_peak_mb']:.0f} | "
@@ -505,7 +593,7 @@ def scale_table(rows):
     for r in rows:
         ratio = r["extra_peak_mb"] / r["panel_mb"]
         line = (
-            f"- {r['n_series']:,} series: extra peak memory {ratio:.1f}x the panel "
+            f"- {series_label(r)} series: extra peak memory {ratio:.1f}x the panel "
             f"(< 3x): **{'PASS' if ratio < 3 else 'FAIL'}**"
         )
         if r is not smallest:
@@ -547,6 +635,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=["accuracy", "scale"], default="accuracy")
     parser.add_argument(
+        "--panel",
+        choices=list(PANELS),
+        default="macrodata",
+        help="the real panel (accuracy): macrodata's 12 series, or 10 other "
+        "quarterly series (pmdarima, statsmodels)",
+    )
+    parser.add_argument(
         "--n-steps",
         type=int,
         nargs="+",
@@ -557,9 +652,10 @@ def main():
     parser.add_argument(
         "--identity",
         nargs="+",
-        choices=["none", "one_hot", "profile"],
-        default=["none", "one_hot", "profile"],
-        help="SeriesForecaster(identity=...) of the global models (accuracy)",
+        choices=["none", "auto", "one_hot", "profile"],
+        help="SeriesForecaster(identity=...) of the global models (accuracy: "
+        "default all three; scale: default SeriesForecaster's default, each one "
+        "given run at every size)",
     )
     parser.add_argument(
         "--params",
@@ -576,7 +672,8 @@ def main():
     parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scale_child:
-        scale_child(args.scale_child)
+        (identity,) = args.identity or [DEFAULT]
+        scale_child(args.scale_child, None if identity == "none" else identity)
     elif args.part == "accuracy":
         run_accuracy(args)
     else:

@@ -256,9 +256,38 @@ def normalise(values):
     return level, spread
 
 
-# A one-hot identity takes a column per series at every value: a panel of
-# many series would multiply its memory; "profile" takes three columns.
+# A one-hot identity takes a column per series in every window: a network of
+# many series would take as many inputs, and the pooled float64 copy of the
+# other forecasters as many copies of the panel; "profile" takes three columns.
 MAX_ONE_HOT_SERIES = 100
+
+
+# "auto" gives a network a profile up to this many series, none above: the
+# profile's three inputs and the highway's products took one epoch's peak
+# memory 25-30 MB higher at 3,000 and 10,000 series (benchmarks/README.md),
+# past 3x the panel at 10,000 x 500, where its accuracy is unmeasured.
+MAX_AUTO_PROFILE_SERIES = 100
+
+
+def resolve_identity(identity, n_series, neural):
+    """The identity features of a global model of ``n_series`` series:
+    ``identity``, or what ``"auto"`` means for a network (``neural``) or
+    another forecaster.
+
+    ``"auto"``: ``"profile"`` for a network of up to
+    ``MAX_AUTO_PROFILE_SERIES`` series. On the two real panels of
+    benchmarks/panel.py a global network with it beat the local ones nearly
+    everywhere; without features it lost to them on macrodata, and one-hot
+    columns (each series its own coefficients) overfitted the other panel's
+    short series as the local networks do. None above, and for the other
+    forecasters: their windows are views of a float64 copy of the panel,
+    where each feature column would cost as much memory as the panel, and
+    for a linear map a feature constant in the window only shifts the
+    forecast.
+    """
+    if identity != "auto":
+        return identity
+    return "profile" if neural and n_series <= MAX_AUTO_PROFILE_SERIES else None
 
 
 def identity_features(kind, series):

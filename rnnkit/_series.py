@@ -27,6 +27,7 @@ from ._panel import (
     identity_features,
     normalise,
     read_panel,
+    resolve_identity,
     rows_of,
     write_forecasts,
 )
@@ -93,16 +94,21 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         With ``scope="local"``, how many series are fitted in parallel
         (joblib: -1 for every core; a Dask cluster inside
         ``joblib.parallel_config(backend="dask")``).
-    identity : {"one_hot", "profile"} or None, default=None
+    identity : {"auto", "one_hot", "profile"} or None, default="auto"
         For a global model of a panel, features that tell the series apart,
         the same at every step of a series' windows: ``"one_hot"``, a column
         per series (for up to 100 series); ``"profile"``, three numbers that
         describe how each series moves (how far its level wanders, its drift
         and the correlation of its consecutive changes, in units of its
         one-step change), so series that move alike are treated alike, and
-        any number of series costs three columns. None: the network sees
-        only the values. Each feature column costs as much memory as the
-        panel. No effect on one series or with ``scope="local"``.
+        any number of series costs three columns. None: the model sees only
+        the values. ``"auto"``: ``"profile"`` for a neural forecaster on up to
+        100 series, else None (see docs/panel.md); ``identity_`` says which
+        was used. A network gets the features batch by batch, as it draws its
+        windows; the other forecasters get them in the float64 copy of the
+        panel their windows are views of, where each feature column costs as
+        much memory as the panel. No effect on one series or with
+        ``scope="local"``.
 
     Attributes
     ----------
@@ -118,6 +124,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         columns or ids); ``[name]`` for one series.
     n_exog_ : int
         Covariate columns given to ``fit`` (0 without ``exog``).
+    identity_ : {"one_hot", "profile"} or None
+        The identity features the global model was fitted with: ``identity``,
+        or what ``"auto"`` chose; None for one series, local models, or none.
     calibration_errors_ : ndarray of shape (n_origins, horizon), dict or None
         Absolute out-of-sample errors per forecast origin and step ahead that
         calibrate ``predict_interval`` (for a panel, in each series' scale;
@@ -165,7 +174,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         "strict": ["boolean"],
         "scope": [StrOptions({"global", "local"})],
         "n_jobs": [Integral, None],
-        "identity": [StrOptions({"one_hot", "profile"}), None],
+        "identity": [StrOptions({"auto", "one_hot", "profile"}), None],
     }
 
     def __init__(
@@ -183,7 +192,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         strict=False,
         scope="global",
         n_jobs=None,
-        identity=None,
+        identity="auto",
     ):
         self.forecaster = forecaster
         self.n_steps = n_steps
@@ -258,15 +267,18 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self._levels, self._spreads = self._normalisation(panel)
         scaling = list(zip(panel.values, self._levels, self._spreads, strict=True))
         self._scope = "global" if panel.layout == "series" else self.scope
-        self._identity = None
+        self._identity, self.identity_ = None, None
         if self._scope == "local":
             fits = Parallel(n_jobs=self.n_jobs)(
                 delayed(self._fit_windows)([one], None, horizon, fit_params)
                 for one in scaling
             )
         else:
-            if self.identity is not None and panel.layout != "series":
-                self._identity = identity_features(self.identity, panel.values)
+            if panel.layout != "series":
+                neural = isinstance(self.forecaster, BaseNeuralForecaster)
+                self.identity_ = resolve_identity(self.identity, len(panel), neural)
+            if self.identity_ is not None:
+                self._identity = identity_features(self.identity_, panel.values)
             fits = [self._fit_windows(scaling, covariates, horizon, fit_params)]
         self._fitted = [forecaster for forecaster, _ in fits]
         self._errors = None if self.calibration is None else [e for _, e in fits]
@@ -430,6 +442,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         if self.n_exog_:
             arrays["last_exog"] = self._last_exog
         if self._identity is not None:
+            state["identity_"] = self.identity_
             arrays["identity"] = self._identity
         return state, arrays
 
@@ -475,11 +488,19 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             raise ValueError("scope must be global, or local for a panel")
         if not isinstance(inner_states, list) or len(inner_states) != n_fitted:
             raise ValueError(f"forecasters must list {n_fitted} fitted states")
-        identity = None
+        identity, identity_kind = None, state.pop("identity_", None)
         if "identity" in arrays:
             identity = _pop_array(arrays, "identity", (n_series, None))
             if scope != "global" or layout == "series":
                 raise ValueError("identity features belong to a global panel model")
+            # Saved before identity_ was: its identity parameter said which.
+            identity_kind = identity_kind or self.identity
+        kinds = ("one_hot", "profile") if identity is not None else (None,)
+        if identity_kind not in kinds:
+            raise ValueError(
+                'identity_ must be "one_hot" or "profile" with identity features, '
+                f"None without. Got {identity_kind!r:.80}"
+            )
         n_identity = 0 if identity is None else identity.shape[1]
         window_shape = (self.n_steps, 1 + n_exog + n_identity)
         fitted = [
@@ -524,7 +545,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self._levels, self._spreads, self._mase_scales = levels, spreads, mase_scales
         self._n_values = n_values.astype(np.int64)
         self._fitted, self._errors = fitted, errors
-        self._identity = identity
+        self._identity, self.identity_ = identity, identity_kind
         self._publish_fits()
 
     def _fitted_from_state(self, state, arrays, prefix, horizon):

@@ -9,7 +9,12 @@ from sklearn.base import clone
 from sklearn.linear_model import Ridge
 
 from rnnkit import LinearForecaster, SeriesForecaster, backtest, load, save
-from rnnkit._panel import MAX_ONE_HOT_SERIES, identity_features
+from rnnkit._panel import (
+    MAX_AUTO_PROFILE_SERIES,
+    MAX_ONE_HOT_SERIES,
+    identity_features,
+    resolve_identity,
+)
 
 # Linear models and scikit-learn regressors only: no network is built.
 pytestmark = pytest.mark.backend_independent
@@ -369,10 +374,37 @@ def test_a_profile_tells_how_a_series_moves():
     assert reversal < -0.9  # every change undoes the last
 
 
+def test_auto_identity_is_a_profile_for_a_network_of_up_to_its_limit():
+    limit = MAX_AUTO_PROFILE_SERIES
+    assert resolve_identity("auto", limit, neural=True) == "profile"
+    assert resolve_identity("auto", limit + 1, neural=True) is None
+    # A linear model keeps the values alone: a static feature only shifts it.
+    assert resolve_identity("auto", 3, neural=False) is None
+    assert resolve_identity("one_hot", 3, neural=False) == "one_hot"
+    model = linear().fit(shops())
+    assert model.identity_ is None and model.forecaster_.coef_.shape == (3, 12)
+    assert linear(identity="one_hot").fit(shops()).identity_ == "one_hot"
+    assert linear(identity="one_hot", scope="local").fit(shops()).identity_ is None
+
+
+def test_identity_saved_before_its_kind_was_loads_by_its_parameter():
+    model = linear(identity="one_hot").fit(shops())
+    state, arrays = model._get_fitted_state()
+    assert state["identity_"] == "one_hot"
+    older = {k: v for k, v in state.items() if k != "identity_"}
+    copy = clone(model)
+    copy._set_fitted_state(older, arrays)
+    assert copy.identity_ == "one_hot"
+    without = {k: v for k, v in arrays.items() if k != "identity"}
+    with pytest.raises(ValueError, match="identity_ must be"):
+        clone(model)._set_fitted_state(state, without)
+
+
 @pytest.mark.parametrize("identity", ["one_hot", "profile"])
 def test_identity_is_saved_and_loaded(identity, tmp_path):
     model = linear(identity=identity).fit(shops())
     save(model, tmp_path / "panel.rnnkit")
     for copy in (load(tmp_path / "panel.rnnkit"), pickle.loads(pickle.dumps(model))):
+        assert copy.identity_ == identity
         for key, forecast in model.predict().items():
             pd.testing.assert_series_equal(copy.predict()[key], forecast)

@@ -200,3 +200,16 @@ def test_seq2seq_auto_loss_is_the_squared_error_for_a_panel_too():
     network = Seq2SeqForecaster(units=2, epochs=1, loss="auto", random_state=0)
     model = SeriesForecaster(network, n_steps=8, horizon=2, calibration=None)
     assert model.fit(panel(["a", "b", "c"])).forecaster_.loss_ == "mse"
+
+
+def test_a_panels_global_network_tells_its_series_apart_by_default(tmp_path):
+    from rnnkit import load, save
+
+    network = RNNForecaster(units=2, epochs=1, random_state=0)
+    model = SeriesForecaster(network, n_steps=8, horizon=2, calibration=None)
+    model.fit(panel(["a", "b", "c"]))
+    # identity="auto": each series' three-number profile beside the values.
+    assert model.identity_ == "profile"
+    assert model.forecaster_._window_shape == (8, 4)
+    save(model, tmp_path / "panel.rnnkit")
+    assert load(tmp_path / "panel.rnnkit").identity_ == "profile"
