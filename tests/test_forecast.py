@@ -490,7 +490,7 @@ def test_forecast_of_a_panel_picks_the_lowest_mase_and_names_bad_series(
         "date", "--horizon", 6, "--epochs", 1, "--origins", 1, "--quiet",
     )  # fmt: skip
     assert status == 0
-    assert "identity one_hot for the networks" in out  # 4 series: one-hot columns
+    assert "identity profile for the networks" in out  # as SeriesForecaster's auto
     mases = dict(re.findall(r"^  (naive|seasonal|linear|rnn) +(\S+)", out, re.M))
     chosen = re.search(r"^  (\w+) .* <- chosen$", out, re.M).group(1)
     assert float(mases[chosen]) == min(map(float, mases.values()))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import SeriesForecaster, backtest
 from .._metrics import coverage_label
-from .._panel import MAX_ONE_HOT_SERIES
+from .._panel import resolve_identity
 from .._plotting import plot_forecast
 from .._time_index import season_of
 from ._common import UsageError, note, progress
@@ -122,16 +122,13 @@ def _default_n_steps(typical, args, season):
 
 
 def _identity(option, n_series):
-    """``SeriesForecaster``'s ``identity`` for the networks, from ``--identity``.
-
-    "auto" takes one-hot columns while they are few, as on the panel measured
-    in docs/panel.md, where either kind beat pooling the series as if alike.
+    """``SeriesForecaster``'s ``identity`` for the networks, from ``--identity``:
+    ``"auto"`` (the default) as ``SeriesForecaster`` resolves it for a network,
+    so the command line and the library train the same global model.
     """
     if option == "none":
         return None
-    if option in (None, "auto"):
-        return "one_hot" if n_series <= MAX_ONE_HOT_SERIES else "profile"
-    return option
+    return resolve_identity(option or "auto", n_series, neural=True)
 
 
 def _candidates(model, season, n_steps):

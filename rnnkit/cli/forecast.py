@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import SeriesForecaster, backtest
 from .._metrics import coverage_label
-from .._panel import MAX_ONE_HOT_SERIES
+from .._panel import MAX_AUTO_PROFILE_SERIES
 from .._plotting import plot_forecast
 from .._time_index import season_of
 from ._common import (
@@ -136,9 +136,9 @@ def add_command(subparsers):
         "--identity",
         choices=("auto", "one_hot", "profile", "none"),
         help="with --id-column: the features that tell the networks which "
-        "series a window is from (docs/panel.md); auto (default): one_hot up to "
-        f"{MAX_ONE_HOT_SERIES} series, profile above; none pools the series as "
-        "if alike. Naive and linear models take none",
+        "series a window is from (docs/panel.md); auto (default): profile up to "
+        f"{MAX_AUTO_PROFILE_SERIES} series, none above, as SeriesForecaster; "
+        "none pools the series as if alike. Naive and linear models take none",
     )
     parser.add_argument(
         "--horizon",
