@@ -14,19 +14,23 @@ from rnnkit.datasets import load_two_sines
 from rnnkit.testing import load_only
 from tests.helpers import FRESH_PROCESS_CELLS, grid_search
 
-
 # CI runs the suite once per Keras backend, side by side (pytest-xdist's
 # --dist each, one worker per backend). A test marked backend_independent
 # checks nothing that depends on the backend (baselines, data, argument errors,
 # docs pages without networks, the estimator contract of scikit-learn's checks,
 # joblib's Dask transport), so one worker alone runs it. Their modules are dealt
-# out whole (module-scoped fixtures are paid once), the module with the most
-# such tests first, each to the worker with the fewest so far, so that both
-# workers finish about together. Between workers with as few, a JAX one comes
-# first: the largest module, test_common.py, fits scikit-learn's checks' tiny
-# networks in a quarter less time on JAX than on TensorFlow (measured on CI's
-# two workers: 86 s and 114 s for the checks both run), about 50 s off the
-# slower worker's wall time.
+# out whole (module-scoped fixtures are paid once), the costliest first, each to
+# the worker with the least work so far, so that both workers finish about
+# together. A test's cost is an estimate of its CPU seconds: the marker's
+# ``seconds`` where a test starts worker processes (``seconds=30``), otherwise
+# ``TYPICAL_SECONDS``. The TensorFlow worker starts with ``TENSORFLOW_EXTRA_SECONDS``
+# of work: the tests both workers run cost it that much more CPU than the JAX
+# worker (683 against 578, with their child processes, measured on this run's
+# two workers), so the costliest independent modules go to JAX.
+TYPICAL_SECONDS = 0.2
+TENSORFLOW_EXTRA_SECONDS = 100
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     """xdist's controller: tell each worker how the tests are dealt out."""
@@ -45,15 +49,18 @@ def pytest_collection_modifyitems(config, items):
     if worker.get("rnnkit_dist") != "each":
         return
     independent = [i for i in items if i.get_closest_marker("backend_independent")]
-    sizes = collections.Counter(_module(i) for i in independent)
-    dealt = [0] * worker["workercount"]
+    costs = collections.defaultdict(float)
+    for item in independent:
+        marker = item.get_closest_marker("backend_independent")
+        costs[_module(item)] += marker.kwargs.get("seconds", TYPICAL_SECONDS)
     backends = worker.get("rnnkit_backends", [])
-    if len(backends) != len(dealt):  # --tx 2*popen//...: no backend per worker
-        backends = [""] * len(dealt)
+    if len(backends) != worker["workercount"]:  # --tx 2*popen//...: no backend
+        backends = [""] * worker["workercount"]
+    dealt = [TENSORFLOW_EXTRA_SECONDS if b == "tensorflow" else 0 for b in backends]
     mine = set()
-    for module in sorted(sizes, key=lambda m: (-sizes[m], m)):
-        to = min(range(len(dealt)), key=lambda w: (dealt[w], backends[w] != "jax", w))
-        dealt[to] += sizes[module]
+    for module in sorted(costs, key=lambda m: (-costs[m], m)):
+        to = min(range(len(dealt)), key=lambda w: (dealt[w], w))
+        dealt[to] += costs[module]
         if to == int(worker["workerid"][2:]):
             mine.add(module)
     elsewhere = [i for i in independent if _module(i) not in mine]

@@ -30,6 +30,7 @@ def on_dask():
         yield lambda: parallel_config(backend="dask")
 
 
+@pytest.mark.backend_independent(seconds=40)  # the cluster's start and 4 fits
 def test_dask_search_scores_equal_serial(on_dask, search_data, serial_search):
     # The "simple" cell's half of the grid: four fits shipped to two workers
     # and their scores back, at half the training (each fit costs seconds there).

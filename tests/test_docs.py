@@ -29,6 +29,9 @@ ONE_BACKEND = {
     "tests/test_neural_search.py checks on every backend with a search like it "
     "(starting two workers costs seconds)",
 }
+# The CPU seconds of a one-backend page that starts worker processes, by which
+# tests/conftest.py deals this module out.
+PAGE_SECONDS = {"scaling.md": 25}
 
 # A line that marks a block which cannot run in CI, and why.
 SKIP = {
@@ -52,7 +55,8 @@ def page_param(page):
     on one backend only."""
     builds_network = NETWORK.search("".join(python_blocks(page)))
     one_backend = not builds_network or page.name in ONE_BACKEND
-    marks = [pytest.mark.backend_independent] if one_backend else []
+    cost = {"seconds": PAGE_SECONDS[page.name]} if page.name in PAGE_SECONDS else {}
+    marks = [pytest.mark.backend_independent(**cost)] if one_backend else []
     return pytest.param(page, marks=marks, id=page.name)
 
 

@@ -13,9 +13,20 @@ NEURAL = [RNNForecaster, Seq2SeqForecaster]
 TINY = {"units": 4, "epochs": 2}
 
 
+@pytest.fixture(scope="module")
+def tiny_fits(small):
+    """Each forecaster with ``TINY`` and seed 0, fitted on ``small`` once for the
+    tests that only read the fit (forecast, pickle, inspect it): a fit costs a
+    TensorFlow process seconds of graph building."""
+    return {
+        Forecaster: Forecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+        for Forecaster in NEURAL
+    }
+
+
 @pytest.mark.parametrize("Forecaster", NEURAL)
-def test_neural_fit_sets_fitted_attributes(Forecaster, small):
-    model = Forecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+def test_neural_fit_sets_fitted_attributes(Forecaster, small, tiny_fits):
+    model = tiny_fits[Forecaster]
     assert model.horizon_ == 3
     assert model.n_features_in_ == 12
     assert len(model.history_["loss"]) == 2
@@ -44,16 +55,16 @@ def test_neural_fit_leaves_callers_random_state(small):
     assert (np.random.rand(), random.random()) == expected  # noqa: NPY002
 
 
-def test_neural_forecast_does_not_depend_on_batch(small):
-    model = RNNForecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+def test_neural_forecast_does_not_depend_on_batch(small, tiny_fits):
+    model = tiny_fits[RNNForecaster]
     X = small.X_valid
     one_by_one = np.concatenate([model.predict(X[i : i + 1]) for i in range(len(X))])
     np.testing.assert_array_equal(model.predict(X), one_by_one)
 
 
 @pytest.mark.parametrize("Forecaster", NEURAL)
-def test_neural_pickle_round_trip(Forecaster, small):
-    model = Forecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+def test_neural_pickle_round_trip(Forecaster, small, tiny_fits):
+    model = tiny_fits[Forecaster]
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(
         restored.predict(small.X_test), model.predict(small.X_test)
@@ -262,11 +273,11 @@ def test_neural_highway_follows_a_season_that_grows_with_the_trend(Forecaster, p
 
 @pytest.mark.parametrize("Forecaster", NEURAL)
 def test_neural_highway_auto_leaves_stable_series_to_the_recurrent_network(
-    Forecaster, small
+    Forecaster, small, tiny_fits
 ):
     # The two sines keep their level ("standard" scaling): there the highway
     # slowed the recurrent layer's learning (benchmarks/seed_defaults.py).
-    model = Forecaster(**TINY, random_state=0).fit(small.X_train, small.y_train)
+    model = tiny_fits[Forecaster]
     assert (model.scaler_, model.highway_) == ("standard", False)
     forced = Forecaster(**TINY, highway=True, random_state=0)
     assert forced.fit(small.X_train, small.y_train).highway_
@@ -374,12 +385,11 @@ def test_neural_sample_weight_pulls_the_forecast_toward_a_regime(Forecaster, sma
     assert lifted > 0.15, lifted
 
 
-def test_neural_sample_weight_none_trains_as_without_weights(small):
-    fits = [
-        RNNForecaster(**TINY, random_state=0).fit(small.X_train, small.y_train, **kw)
-        for kw in ({}, {"sample_weight": None})
-    ]
-    a, b = (fit.predict(small.X_test) for fit in fits)
+def test_neural_sample_weight_none_trains_as_without_weights(small, tiny_fits):
+    weighted = RNNForecaster(**TINY, random_state=0).fit(
+        small.X_train, small.y_train, sample_weight=None
+    )
+    a, b = (fit.predict(small.X_test) for fit in (tiny_fits[RNNForecaster], weighted))
     np.testing.assert_array_equal(a, b)
     # Batches carry no weights then, drawn as before weights existed:
     # tests/test_batches.py::test_window_batches_without_weights_are_drawn_...

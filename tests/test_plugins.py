@@ -220,7 +220,7 @@ def test_missing_plugin_at_unpickling_names_cell_and_distribution(site, windows)
 # The workers' plugins (the variable they inherit), not their backend, are what
 # this checks; that process workers train as the parent does on every backend
 # is test_neural_search.py's. One backend runs it (two worker starts saved).
-@pytest.mark.backend_independent
+@pytest.mark.backend_independent(seconds=30)
 def test_grid_search_in_workers_mixes_builtin_and_plugin_cells(site, windows):
     from joblib.externals.loky import get_reusable_executor
     from sklearn.model_selection import GridSearchCV
