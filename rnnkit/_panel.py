@@ -136,6 +136,8 @@ def _sort_key(key):
 def _split_long(frame, id_column, time_column, target_column):
     """``{id: (Series of the target indexed by time, argument name)}``."""
     has_time = time_column in frame.columns
+    # Sorting copies what it sorts: only the columns read, not the caller's others.
+    frame = frame[[id_column, *([time_column] if has_time else []), target_column]]
     if frame[id_column].isna().any():
         raise ValueError(f"y's {id_column!r} column has missing ids; fill them.")
     if has_time:
