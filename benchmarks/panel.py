@@ -557,6 +557,19 @@ def series_label(row):
     return f"{row['n_series']:,}{extra}"
 
 
+# Issue 15's limits on memory and predict time are for this size; smaller
+# panels are measured beside it, where a fit's fixed cost outweighs the data.
+MUST_HOLD_SERIES = 10_000
+
+
+def verdict_of(row, holds):
+    """PASS or FAIL at the must-hold's size; at the others, what it would be."""
+    verdict = "PASS" if holds else "FAIL"
+    if row["n_series"] == MUST_HOLD_SERIES:
+        return f"**{verdict}**"
+    return f"{verdict.lower()} (the limit is for {MUST_HOLD_SERIES:,} series)"
+
+
 def scale_table(rows):
     """The table, and the must-hold lines, of the scale part's ``rows``.
 
@@ -594,7 +607,7 @@ def scale_table(rows):
         ratio = r["extra_peak_mb"] / r["panel_mb"]
         line = (
             f"- {series_label(r)} series: extra peak memory {ratio:.1f}x the panel "
-            f"(< 3x): **{'PASS' if ratio < 3 else 'FAIL'}**"
+            f"(< 3x): {verdict_of(r, ratio < 3)}"
         )
         if r is not smallest:
             line += (
@@ -625,7 +638,7 @@ def scale_table(rows):
         again = r["repeat_predict_s"] / r["n_series"] * 1000
         checks.append(
             f"- {r['n_series']:,} series: the first predict() {per:.3f} s per 1,000 "
-            f"series (< 1 s): **{'PASS' if per < 1 else 'FAIL'}** (a second "
+            f"series (< 1 s): {verdict_of(r, per < 1)} (a second "
             f"call, the network's predict function compiled: {again:.3f} s)"
         )
     return "\n".join(lines), "Must-holds:\n\n" + "\n".join(checks)
