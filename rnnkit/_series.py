@@ -730,7 +730,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 f"predict needs them for the next {horizon} steps, shape "
                 f"({horizon}, {self.n_exog_})."
             )
-        future = read_exog(exog, horizon, "exog", y_index=None)
+        future = read_exog(exog, horizon, "exog", rows="forecast step")
         if future.shape[1] != self.n_exog_:
             raise ValueError(
                 f"exog must have {self.n_exog_} column(s), as in fit. Got "
