@@ -216,27 +216,45 @@ class PooledWindows:
     spans: list
 
     @classmethod
-    def of(cls, series, levels, spreads, n_steps, horizon, identity=None):
+    def of(cls, series, levels, spreads, n_steps, horizon, identity=None, exog=None):
         """Windows of ``(values - level) / spread`` of each series, one copy.
 
-        ``identity``, if given, ``(n_series, k)``: each series' row follows its
-        values as ``k`` more features, the same at every step.
+        ``exog``, if given, lists each series' covariates ``(n_values,
+        n_exog)``: they follow the values as features, led by ``horizon``
+        steps (see ``lead``), unscaled. ``identity``, if given, ``(n_series,
+        k)``: each series' row follows them as ``k`` more features, the same
+        at every step.
         """
-        n_extra = 0 if identity is None else identity.shape[1]
+        n_exog = 0 if exog is None else exog[0].shape[1]
+        n_identity = 0 if identity is None else identity.shape[1]
         n_values = sum(len(values) for values in series)
-        buffer = np.empty((n_values, 1 + n_extra))
+        buffer = np.empty((n_values, 1 + n_exog + n_identity))
         spans, start = [], 0
         for i, (values, level, spread) in enumerate(
             zip(series, levels, spreads, strict=True)
         ):
             rows = slice(start, start + len(values))
             np.divide(values - level, spread, out=buffer[rows, 0])
-            if n_extra:
-                buffer[rows, 1:] = identity[i]
+            if n_exog:
+                lead(exog[i], horizon, out=buffer[rows, 1 : 1 + n_exog])
+            if n_identity:
+                buffer[rows, 1 + n_exog :] = identity[i]
             spans.append((start, start + len(values) - n_steps - horizon + 1))
             start += len(values)
         X, Y = make_windows(buffer, n_steps, horizon)
         return cls(X, Y.reshape(len(Y), -1), spans)
+
+
+def lead(covariates, horizon, out):
+    """``covariates`` led by ``horizon`` steps into ``out``: row ``t`` holds
+    those of the value ``t + horizon``, so a window's last steps carry the
+    covariates of the values it forecasts. The last ``horizon`` rows lie past
+    the series; they are only ever read as targets (or by windows straddling
+    two series, left out), so zeros stand in.
+    """
+    n_led = max(len(covariates) - horizon, 0)
+    out[:n_led] = covariates[horizon:]
+    out[n_led:] = 0.0
 
 
 def rows_of(spans):

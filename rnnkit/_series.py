@@ -41,7 +41,6 @@ from ._series_data import (
 )
 from ._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ._time_index import TimeAxis
-from ._windows import make_windows
 
 
 class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
@@ -251,6 +250,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         covariates = None
         if panel.layout == "series":
             covariates = read_exog(exog, len(panel.values[0]), "exog", index_of(y))
+            covariates = None if covariates is None else [covariates]
             check_length(len(panel.values[0]), self.n_steps, horizon)
         else:
             if exog is not None:
@@ -260,7 +260,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                     "use covariates."
                 )
             panel = panel.without_short(self.n_steps + horizon, self.strict)
-        self.n_exog_ = 0 if covariates is None else covariates.shape[1]
+        self.n_exog_ = 0 if covariates is None else covariates[0].shape[1]
         self._layout, self._order = panel.layout, panel.order
         self.series_ids_, self.name_ = panel.ids, panel.name
         self._axes = panel.axes
@@ -292,8 +292,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             ]
         )
         self._last_values = np.array([v[-self.n_steps :] for v in panel.values])
-        lead = max(self.n_steps - horizon, 0)
-        self._last_exog = None if covariates is None else covariates[-lead:][:lead]
+        self._last_exog = self._exog_ends(covariates)
         return self
 
     def predict(self, exog=None):
@@ -440,7 +439,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             "n_values": self._n_values.astype(np.float64),
         }
         if self.n_exog_:
-            arrays["last_exog"] = self._last_exog
+            # Series after series, as one saved one series' rows: (lead, n_exog).
+            arrays["last_exog"] = self._last_exog.reshape(-1, self.n_exog_)
         if self._identity is not None:
             state["identity_"] = self.identity_
             arrays["identity"] = self._identity
@@ -531,7 +531,10 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             raise ValueError("spreads must be positive and mase_scales 0 or more")
         if not ((n_values == n_values.round()) & (n_values >= self.n_steps)).all():
             raise ValueError(f"n_values must be whole numbers, {self.n_steps} or more")
-        last_exog = _pop_array(arrays, "last_exog", (lead, n_exog)) if n_exog else None
+        last_exog = None
+        if n_exog:
+            last_exog = _pop_array(arrays, "last_exog", (n_series * lead, n_exog))
+            last_exog = last_exog.reshape(n_series, lead, n_exog)
         if state or arrays:
             raise ValueError(
                 f"the fitted state has unexpected values {sorted(state)} and "
@@ -707,23 +710,43 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
     # --- the series' end and what follows it ---------------------------------
 
+    def _exog_ends(self, covariates):
+        """What ``predict`` keeps of each series' covariates ``(n_series, lead,
+        n_exog)``: the rows its last window reads besides those of the forecast
+        steps, ``lead = n_steps - horizon`` (none for a shorter window); None
+        without covariates."""
+        if covariates is None:
+            return None
+        lead = max(self.n_steps - self.horizon_, 0)
+        return np.array([rows[len(rows) - lead :] for rows in covariates])
+
     def _last_windows(self, exog):
-        """The windows that end each series, normalised: values, covariates if any."""
-        horizon = self.horizon_
+        """The windows that end each series, normalised: values, then covariates
+        (led by the horizon, as in training) and identity features, if any."""
         normed = (self._last_values - self._levels[:, None]) / self._spreads[:, None]
-        if self.n_exog_ == 0:
-            if exog is not None:
-                raise ValueError(
-                    "exog was given to predict, but fit had none; fit with exog "
-                    "to use covariates."
-                )
-            if self._identity is None:
-                return normed[:, :, np.newaxis]
-            identity = np.broadcast_to(
-                self._identity[:, np.newaxis, :],
-                (*normed.shape, self._identity.shape[1]),
+        features = [normed[:, :, np.newaxis]]
+        if self.n_exog_:
+            future = self._future_exog(exog)
+            led = np.concatenate([self._last_exog, future], axis=1)
+            features.append(led[:, led.shape[1] - self.n_steps :])
+        elif exog is not None:
+            raise ValueError(
+                "exog was given to predict, but fit had none; fit with exog "
+                "to use covariates."
             )
-            return np.concatenate([normed[:, :, np.newaxis], identity], axis=2)
+        if self._identity is not None:
+            features.append(
+                np.broadcast_to(
+                    self._identity[:, np.newaxis, :],
+                    (*normed.shape, self._identity.shape[1]),
+                )
+            )
+        return np.concatenate(features, axis=2)
+
+    def _future_exog(self, exog):
+        """The covariates of each series' forecast steps ``(n_series, horizon,
+        n_exog)``, from what ``predict`` was given."""
+        horizon = self.horizon_
         if exog is None:
             raise ValueError(
                 f"exog is required: fit had {self.n_exog_} covariate column(s), so "
@@ -736,8 +759,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 f"exog must have {self.n_exog_} column(s), as in fit. Got "
                 f"{future.shape[1]}."
             )
-        covariates = np.concatenate([self._last_exog, future])[-self.n_steps :]
-        return np.column_stack([normed[0], covariates])[np.newaxis]
+        return future[np.newaxis]
 
     def _future_index(self, i):
         axis = self._axes[i]
@@ -793,19 +815,20 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 def _pooled_windows(scaling, covariates, n_steps, horizon, identity, batch_dtype):
     """The training windows of every series, and their rows per series.
 
-    ``scaling`` lists ``(values, level, spread)`` per series; covariates come
-    with one series only, which is not scaled; ``identity`` features with a
-    panel (see ``PooledWindows.of``). With a ``batch_dtype`` (see
-    ``_batch_dtype``), ``PanelWindows`` made in it a batch at a time; else
-    views of one float64 copy.
+    ``scaling`` lists ``(values, level, spread)`` per series, ``covariates``
+    (None, or unscaled) each one's ``(n_values, n_exog)``; ``identity``
+    features come with a panel (see ``PooledWindows.of``). With a
+    ``batch_dtype`` (see ``_batch_dtype``), ``PanelWindows`` made in it a
+    batch at a time; else views of one float64 copy.
     """
-    if covariates is not None:
-        X, Y = _windows(scaling[0][0], covariates, n_steps, horizon)
-        return PooledWindows(X, Y, [(0, len(X))])
     series = zip(*scaling, strict=True)
     if batch_dtype is not None:
-        return PanelWindows.of(*series, n_steps, horizon, identity, batch_dtype)
-    return PooledWindows.of(*series, n_steps, horizon, identity=identity)
+        return PanelWindows.of(
+            *series, n_steps, horizon, identity, batch_dtype, exog=covariates
+        )
+    return PooledWindows.of(
+        *series, n_steps, horizon, identity=identity, exog=covariates
+    )
 
 
 def _batch_dtype(forecaster, normalised):
@@ -824,24 +847,6 @@ def _batch_dtype(forecaster, normalised):
 
 def _is_json_id(key):
     return isinstance(key, (str, Integral)) and not isinstance(key, bool)
-
-
-def _windows(values, covariates, n_steps, horizon):
-    """Training windows ``(X, Y)``: X is 3-D ``(n, n_steps, 1 + n_covariates)``.
-
-    A window's covariate features are led by ``horizon`` steps, so its last
-    steps carry the covariates of the values it forecasts. The last
-    ``horizon`` rows have no led covariates (they lie past the series); they
-    are only ever read as targets, so zeros stand in.
-    """
-    if covariates is None:
-        X, Y = make_windows(values, n_steps, horizon)
-        X = X[:, :, np.newaxis]
-    else:
-        led = np.zeros_like(covariates)
-        led[: len(led) - horizon] = covariates[horizon:]
-        X, Y = make_windows(np.column_stack([values, led]), n_steps, horizon)
-    return X, Y.reshape(len(Y), -1)
 
 
 def _pop_array(arrays, key, shape):

@@ -119,6 +119,29 @@ def test_a_networks_panel_windows_are_each_series_own_made_when_indexed():
     np.testing.assert_array_equal(Y.reshape(5, -1)[1:3], every_Y[[3, 4]])
 
 
+def test_a_networks_panel_windows_lead_covariates_as_pooled_windows_do():
+    from rnnkit._panel import PooledWindows, rows_of
+    from rnnkit._panel_windows import PanelWindows
+
+    rng = np.random.default_rng(1)
+    series = [rng.normal(size=n) for n in (12, 30, 9)]
+    exog = [rng.normal(size=(len(values), 2)) for values in series]
+    levels, spreads = np.array([1.0, -2.0, 0.5]), np.array([2.0, 0.5, 4.0])
+    identity = np.eye(3)
+    pooled = PooledWindows.of(series, levels, spreads, 4, 2, identity, exog)
+    cut = PanelWindows.of(
+        series, levels, spreads, 4, 2, identity, np.float64, exog=exog
+    )
+    # Features: the value, two covariates, three identity columns.
+    assert cut.X.shape == (36, 4, 6)
+    np.testing.assert_array_equal(cut.X[:], pooled.X[rows_of(pooled.spans)])
+    np.testing.assert_array_equal(cut.Y[:], pooled.Y[rows_of(pooled.spans)])
+    # A window's last step carries the covariates of its last target: values
+    # 0-3 forecast 4 and 5, and step 3 holds exog row 5.
+    np.testing.assert_array_equal(cut.X[0, -1, 1:3], exog[0][5])
+    np.testing.assert_array_equal(cut.X[7, 0, 1:3], exog[1][2])
+
+
 def test_a_network_with_series_identity_saves_and_loads(tmp_path):
     from rnnkit import load, save
 
