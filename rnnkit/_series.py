@@ -31,14 +31,9 @@ from ._panel import (
     rows_of,
     write_forecasts,
 )
+from ._panel_exog import read_future_exog, read_panel_exog
 from ._panel_windows import PanelWindows
-from ._series_data import (
-    check_coverages,
-    check_length,
-    index_of,
-    read_exog,
-    read_target,
-)
+from ._series_data import check_coverages, check_length, read_target
 from ._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ._time_index import TimeAxis
 
@@ -122,7 +117,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         The ids of the series fitted and forecast, sorted (a panel's keys,
         columns or ids); ``[name]`` for one series.
     n_exog_ : int
-        Covariate columns given to ``fit`` (0 without ``exog``).
+        Covariate columns given to ``fit`` (0 without ``exog``), the same for
+        every series of a panel.
     identity_ : {"one_hot", "profile"} or None
         The identity features the global model was fitted with: ``identity``,
         or what ``"auto"`` chose; None for one series, local models, or none.
@@ -224,12 +220,29 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             without it) and ``target_column``; a wide DataFrame, one column per
             series (each from its first to its last value); or a dict of
             series. ``predict`` answers in the same layout.
-        exog : array-like of shape (n_times, n_covariates), default=None
-            Covariates known in advance (calendar, prices, holidays), one row
-            per value of ``y``, for one series. Each window sees them
-            ``horizon`` steps ahead, so its last steps carry the covariates of
-            the values it forecasts; ``predict`` then needs them for the next
-            ``horizon`` steps.
+        exog : array-like of shape (n_times, n_covariates), DataFrame or dict, \
+default=None
+            Covariates known in advance (calendar, prices, promotions,
+            holidays), in the layout of ``y``:
+
+            - one series: one row per value of ``y`` (indexed like ``y`` when
+              pandas);
+            - long: a DataFrame with ``id_column``, ``time_column`` (when ``y``
+              has one) and the covariate columns, one row per row of ``y`` in
+              any order, matched by id and time (without times, each series'
+              rows in ``y``'s order);
+            - dict: a dict with ``y``'s keys, each entry one row per value of
+              that series;
+            - wide: an array or DataFrame shared by every series, one row per
+              row of ``y`` (calendar features, holidays), or a dict by column,
+              each entry one row per value of that series (from its first to
+              its last).
+
+            Each window sees them ``horizon`` steps ahead, so its last steps
+            carry the covariates of the values it forecasts; they are not
+            scaled per series, as the values are. ``predict`` then needs them for
+            each series' next ``horizon`` steps. A series skipped as too short
+            skips its covariates too.
         **fit_params : dict
             Passed to the wrapped forecaster's ``fit`` (both fits with
             calibration), e.g. ``callbacks=[...]`` for a network's progress.
@@ -246,20 +259,15 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             time_column=self.time_column,
             target_column=self.target_column,
         )
+        panel = read_panel_exog(
+            exog, y, panel, id_column=self.id_column, time_column=self.time_column
+        )
         horizon = self._horizon()
-        covariates = None
         if panel.layout == "series":
-            covariates = read_exog(exog, len(panel.values[0]), "exog", index_of(y))
-            covariates = None if covariates is None else [covariates]
             check_length(len(panel.values[0]), self.n_steps, horizon)
         else:
-            if exog is not None:
-                raise ValueError(
-                    "exog is supported for one series; got it with a panel of "
-                    f"{len(panel)} series. Fit a SeriesForecaster per series to "
-                    "use covariates."
-                )
             panel = panel.without_short(self.n_steps + horizon, self.strict)
+        covariates, self._exog_names = panel.exog, panel.exog_names
         self.n_exog_ = 0 if covariates is None else covariates[0].shape[1]
         self._layout, self._order = panel.layout, panel.order
         self.series_ids_, self.name_ = panel.ids, panel.name
@@ -270,8 +278,13 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self._identity, self.identity_ = None, None
         if self._scope == "local":
             fits = Parallel(n_jobs=self.n_jobs)(
-                delayed(self._fit_windows)([one], None, horizon, fit_params)
-                for one in scaling
+                delayed(self._fit_windows)(
+                    [one],
+                    None if covariates is None else [covariates[i]],
+                    horizon,
+                    fit_params,
+                )
+                for i, one in enumerate(scaling)
             )
         else:
             if panel.layout != "series":
@@ -300,9 +313,23 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        exog : array-like of shape (horizon, n_covariates), default=None
-            The covariates of the forecast steps; required when ``fit`` had
-            ``exog``.
+        exog : array-like of shape (horizon, n_covariates), DataFrame or dict, \
+default=None
+            The covariates of each series' ``horizon`` forecast steps, required
+            when ``fit`` had ``exog``, in the layout of ``fit``'s ``y``:
+
+            - one series: ``horizon`` rows;
+            - long: a DataFrame with ``id_column``, ``time_column`` and the
+              covariate columns of ``fit``, one row per series and forecast
+              time (the times ``predict`` returns: positions when ``y`` had
+              none), in any order;
+            - dict: each series' ``(horizon, n_covariates)`` by id;
+            - wide: ``(horizon, n_covariates)`` shared by every series (the
+              rows after ``y``'s last, so every series must end there), or a
+              dict by column.
+
+            Rows of series that were not fitted (skipped as too short) are
+            ignored.
 
         Returns
         -------
@@ -335,8 +362,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         ----------
         coverage : float or list of float, default=0.9
             Each in (0, 1): the share of actual values the interval should hold.
-        exog : array-like of shape (horizon, n_covariates), default=None
-            As for :meth:`predict`.
+        exog : array-like of shape (horizon, n_covariates), DataFrame or dict, \
+default=None
+            As for :meth:`predict`: each series' covariates of its forecast steps.
 
         Returns
         -------
@@ -381,8 +409,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         y : series or panel
             The values that followed the training series (at least
             ``horizon`` per series), in the layout ``fit`` was given.
-        exog : array-like of shape (horizon, n_covariates), default=None
-            As for :meth:`predict`.
+        exog : array-like of shape (horizon, n_covariates), DataFrame or dict, \
+default=None
+            As for :meth:`predict`: each series' covariates of its forecast steps.
 
         Returns
         -------
@@ -405,18 +434,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _get_fitted_state(self):
         """``(state, arrays)`` as the window forecasters give them (see ``_base``)."""
         ids = self.series_ids_
-        if self._layout != "series" and not all(_is_json_id(key) for key in ids):
-            raise TypeError(
-                "only a panel whose series ids are str or int can be saved; "
-                f"got {type(next(k for k in ids if not _is_json_id(k))).__name__}"
-            )
+        if self._layout != "series":
+            _check_json_ids(ids, "series ids")
+        _check_json_ids(self._exog_names or [], "covariate columns")
         position = {key: i for i, key in enumerate(ids)}
         state = {
             "horizon_": int(self.horizon_),
             "n_exog_": int(self.n_exog_),
             "layout": self._layout,
             "name_": self.name_,
-            "series_ids_": [k if isinstance(k, str) else int(k) for k in ids]
+            "series_ids_": [_json_id(k) for k in ids]
             if self._layout != "series"
             else [None],
             "order": [position[key] for key in self._order],
@@ -441,6 +468,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         if self.n_exog_:
             # Series after series, as one saved one series' rows: (lead, n_exog).
             arrays["last_exog"] = self._last_exog.reshape(-1, self.n_exog_)
+        if self._exog_names is not None:
+            state["exog_columns"] = [_json_id(name) for name in self._exog_names]
         if self._identity is not None:
             state["identity_"] = self.identity_
             arrays["identity"] = self._identity
@@ -531,6 +560,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             raise ValueError("spreads must be positive and mase_scales 0 or more")
         if not ((n_values == n_values.round()) & (n_values >= self.n_steps)).all():
             raise ValueError(f"n_values must be whole numbers, {self.n_steps} or more")
+        names = state.pop("exog_columns", None)
+        if names is not None or (layout == "long" and n_exog):
+            _check_exog_columns(names, layout, n_exog)
         last_exog = None
         if n_exog:
             last_exog = _pop_array(arrays, "last_exog", (n_series * lead, n_exog))
@@ -545,6 +577,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self.series_ids_ = [name] if layout == "series" else ids
         self._order = [self.series_ids_[i] for i in order]
         self._last_values, self._last_exog = last_values, last_exog
+        self._exog_names = names
         self._levels, self._spreads, self._mase_scales = levels, spreads, mase_scales
         self._n_values = n_values.astype(np.int64)
         self._fitted, self._errors = fitted, errors
@@ -753,13 +786,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
                 f"predict needs them for the next {horizon} steps, shape "
                 f"({horizon}, {self.n_exog_})."
             )
-        future = read_exog(exog, horizon, "exog", rows="forecast step")
-        if future.shape[1] != self.n_exog_:
-            raise ValueError(
-                f"exog must have {self.n_exog_} column(s), as in fit. Got "
-                f"{future.shape[1]}."
-            )
-        return future[np.newaxis]
+        return read_future_exog(
+            exog,
+            self._layout,
+            self.series_ids_,
+            [self._future_index(i) for i in range(len(self.series_ids_))],
+            names=self._exog_names,
+            n_exog=self.n_exog_,
+            id_column=self.id_column,
+            time_column=self.time_column,
+        )
 
     def _future_index(self, i):
         axis = self._axes[i]
@@ -847,6 +883,35 @@ def _batch_dtype(forecaster, normalised):
 
 def _is_json_id(key):
     return isinstance(key, (str, Integral)) and not isinstance(key, bool)
+
+
+def _json_id(key):
+    return key if isinstance(key, str) else int(key)
+
+
+def _check_json_ids(keys, what):
+    """Saved as JSON: only str or int ``keys`` (a panel's ids, its columns)."""
+    odd = [key for key in keys if not _is_json_id(key)]
+    if odd:
+        raise TypeError(
+            f"only a panel whose {what} are str or int can be saved; "
+            f"got {type(odd[0]).__name__}"
+        )
+
+
+def _check_exog_columns(names, layout, n_exog):
+    """A long panel's covariate columns, by which predict picks them: n_exog
+    distinct str or int; none for another layout, or without covariates."""
+    if not (
+        layout == "long"
+        and isinstance(names, list)
+        and all(map(_is_json_id, names))
+        and len(set(names)) == len(names) == n_exog > 0
+    ):
+        raise ValueError(
+            "exog_columns must list the n_exog distinct covariate columns "
+            "(str or int) of a long panel fitted with exog, and only then"
+        )
 
 
 def _pop_array(arrays, key, shape):

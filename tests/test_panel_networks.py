@@ -142,6 +142,39 @@ def test_a_networks_panel_windows_lead_covariates_as_pooled_windows_do():
     np.testing.assert_array_equal(cut.X[7, 0, 1:3], exog[1][2])
 
 
+def test_a_network_learns_a_panel_with_covariates_whatever_the_order(tmp_path):
+    from rnnkit import load, save
+
+    series = panel(["a", "b", "c"])
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2020-01-01", periods=42, freq="D")  # 40 seen, 2 planned
+    plans = {
+        key: pd.DataFrame({"promo": rng.normal(size=42)}, index=days) for key in series
+    }
+    past = {key: plan.iloc[:40] for key, plan in plans.items()}
+    future = {key: plan.iloc[40:] for key, plan in plans.items()}
+
+    def fitted(series, exog):
+        network = RNNForecaster(units=2, epochs=1, random_state=0)
+        model = SeriesForecaster(network, n_steps=8, horizon=2, calibration=None)
+        return model.fit(series, exog=exog)
+
+    model = fitted(series, past)
+    # Per step: the value, the covariate, the series' profile (three numbers).
+    assert model.forecaster_._window_shape == (8, 1 + 1 + 3)
+    forecast = model.predict(exog=future)
+    reordered = fitted(
+        dict(reversed(list(series.items()))), dict(reversed(list(past.items())))
+    )
+    save(model, tmp_path / "panel.rnnkit")
+    loaded = load(tmp_path / "panel.rnnkit")
+    for key in series:
+        pd.testing.assert_series_equal(
+            reordered.predict(exog=future)[key], forecast[key]
+        )
+        pd.testing.assert_series_equal(loaded.predict(exog=future)[key], forecast[key])
+
+
 def test_a_network_with_series_identity_saves_and_loads(tmp_path):
     from rnnkit import load, save
 
