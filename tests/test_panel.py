@@ -725,3 +725,21 @@ def test_a_saved_model_refuses_covariate_columns_it_cannot_keep(tmp_path):
     assert state["exog_columns"] == ["promo", "price"]
     with pytest.raises(ValueError, match="exog_columns must list"):
         clone(model)._set_fitted_state({**state, "exog_columns": ["promo"]}, arrays)
+
+
+def test_backtest_cuts_each_series_covariates_at_its_origins():
+    ys, past, _, _ = promoted_shops()
+    model = linear(calibration=None)
+    result = backtest(
+        model, long_of(ys), exog=long_covariates(past), n_origins=2, step=2
+    )
+    heads = {k: s.iloc[: len(s) - 5] for k, s in ys.items()}
+    first = model.fit(
+        heads,
+        exog={k: past[k].iloc[: len(s) - 5] for k, s in ys.items()},
+    ).predict(exog={k: past[k].iloc[len(s) - 5 : len(s) - 2] for k, s in ys.items()})
+    for key in ys:
+        rows = result.forecasts[result.forecasts["unique_id"] == key]
+        np.testing.assert_allclose(rows["forecast"].to_numpy()[:3], first[key])
+    without = backtest(model, long_of(ys), n_origins=2, step=2)
+    assert result.summary["mae"] < without.summary["mae"] / 3  # 1.5 and 6.1
