@@ -246,12 +246,8 @@ def _panel_forecast_from(model, panel, cuts, coverages, fit_params):
         )
     past = future = None
     if panel.exog is not None:
-        horizon, series = (
-            model._horizon(),
-            zip(panel.ids, panel.exog, cuts, strict=True),
-        )
-        past, future = {}, {}
-        for key, exog, cut in series:
+        horizon, past, future = model._horizon(), {}, {}
+        for key, exog, cut in zip(panel.ids, panel.exog, cuts, strict=True):
             past[key], future[key] = exog[:cut], exog[cut : cut + horizon]
     model = clone(model).fit(heads, past, **fit_params)
     bounds = None if coverages is None else model.predict_interval(coverages, future)

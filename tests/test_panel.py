@@ -459,7 +459,8 @@ def frame_of(forecast):
 
 def test_covariates_come_in_the_layout_of_y_and_reach_every_series():
     ys, past, future, actual = promoted_shops(shared=True)
-    from_dict = linear().fit(ys, exog=past).predict(exog=future)
+    by_key = linear().fit(ys, exog=past)
+    from_dict = by_key.predict(exog=future)
     from_long = (
         linear()
         .fit(long_of(ys), exog=long_covariates(past))
@@ -480,6 +481,8 @@ def test_covariates_come_in_the_layout_of_y_and_reach_every_series():
         # 1.5 to 2.4 (the noise's deviation is 0.5), 10 to 11 without them.
         assert np.abs(forecast - actual[key]).max() < 3, key
         assert np.abs(without[key] - actual[key]).max() > 6, key
+    # score takes them too: minus the mean MASE, -0.15 against -0.77 without.
+    assert by_key.score(actual, exog=future) > linear().fit(ys).score(actual) + 0.5
 
 
 @pytest.mark.parametrize(("n_steps", "horizon"), [(6, 3), (2, 3)])
