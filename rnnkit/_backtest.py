@@ -17,6 +17,7 @@ from sklearn.base import clone
 
 from ._metrics import coverage_label, mase, naive_error, smape
 from ._panel import read_panel
+from ._panel_exog import read_panel_exog
 from ._series import SeriesForecaster
 from ._series_data import check_coverages
 from ._sklearn_compat import Interval, validate_params
@@ -59,7 +60,7 @@ class BacktestResult:
         "y": ["array-like", dict],
         "n_origins": [Interval(Integral, 1, None, closed="left")],
         "step": [Interval(Integral, 1, None, closed="left"), None],
-        "exog": ["array-like", None],
+        "exog": ["array-like", dict, None],
         "coverage": [list, tuple, float, None],
         "n_jobs": [Integral, None],
         "fit_params": [dict, None],
@@ -95,8 +96,11 @@ def backtest(
         the end of ``y``.
     step : int, default=None
         Values between consecutive origins; None is the horizon.
-    exog : array-like of shape (n_times, n_covariates), default=None
-        Covariates, one row per value of ``y`` (see ``SeriesForecaster.fit``).
+    exog : array-like of shape (n_times, n_covariates), DataFrame or dict, default=None
+        Covariates, one row per value of ``y``, in the layout
+        ``SeriesForecaster.fit`` takes with ``y`` (for a panel: a long frame, a
+        dict by series, or an array shared by a wide frame's columns); each
+        series' are cut at its origins as its values are.
     coverage : float or list of float, default=None
         Also measure prediction intervals of these coverages.
     n_jobs : int, default=None
@@ -139,16 +143,19 @@ def backtest(
         time_column=forecaster.time_column,
         target_column=forecaster.target_column,
     )
+    panel = read_panel_exog(
+        exog,
+        y,
+        panel,
+        id_column=forecaster.id_column,
+        time_column=forecaster.time_column,
+    )
     model = clone(forecaster)
     if coverages is None:
         model.set_params(calibration=None)
     horizon = model._horizon()
     step = horizon if step is None else step
     if panel.layout != "series":
-        if exog is not None:
-            raise ValueError(
-                "exog is supported for one series; backtest got it with a panel."
-            )
         return _backtest_panel(
             model, panel, n_origins, step, coverages, n_jobs, fit_params or {}
         )
@@ -163,7 +170,7 @@ def backtest(
             "smaller step."
         )
     times = _times(y, axis, len(values))
-    exog = None if exog is None else _rows(exog)
+    exog = None if panel.exog is None else panel.exog[0]
     runs = Parallel(n_jobs=n_jobs)(
         delayed(_forecast_from)(
             model, y, exog, cutoff, horizon, coverages, fit_params or {}
@@ -226,7 +233,8 @@ def _backtest_panel(model, panel, n_origins, step, coverages, n_jobs, fit_params
 
 
 def _panel_forecast_from(model, panel, cuts, coverages, fit_params):
-    """Fit a clone on each series up to its cut; forecasts and bounds by id."""
+    """Fit a clone on each series (and its covariates) up to its cut;
+    forecasts and bounds by id."""
     heads = {}
     for key, values, index, cut in zip(
         panel.ids, panel.values, panel.indexes, cuts, strict=True
@@ -236,9 +244,14 @@ def _panel_forecast_from(model, panel, cuts, coverages, fit_params):
             if index is None
             else pd.Series(values[:cut], index=index[:cut])
         )
-    model = clone(model).fit(heads, **fit_params)
-    bounds = None if coverages is None else model.predict_interval(coverages)
-    return model.predict(), bounds
+    past = future = None
+    if panel.exog is not None:
+        horizon, past, future = model._horizon(), {}, {}
+        for key, exog, cut in zip(panel.ids, panel.exog, cuts, strict=True):
+            past[key], future[key] = exog[:cut], exog[cut : cut + horizon]
+    model = clone(model).fit(heads, past, **fit_params)
+    bounds = None if coverages is None else model.predict_interval(coverages, future)
+    return model.predict(future), bounds
 
 
 def _forecast_from(model, y, exog, cutoff, horizon, coverages, fit_params):
@@ -290,12 +303,6 @@ def _summary(forecasts, scales, coverages):
 
 def _head(y, n):
     return y.iloc[:n] if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y)[:n]
-
-
-def _rows(exog):
-    if isinstance(exog, (pd.Series, pd.DataFrame)):
-        return exog.to_numpy()
-    return np.asarray(exog)
 
 
 def _times(y, axis, n_values):

@@ -31,6 +31,9 @@ class Panel:
     ``layout`` is how they came: ``"series"`` (one series: an array, a Series or
     a one-column DataFrame), ``"long"``, ``"wide"`` or ``"dict"``. ``order``
     lists the ids as the caller gave them, for output in that order.
+    ``exog``, once read (``_panel_exog``), lists each series' covariates
+    ``(n_values, n_exog)``; ``exog_names`` their column names, from a long
+    frame.
     """
 
     layout: str
@@ -40,6 +43,8 @@ class Panel:
     name: str | None = None
     order: list = field(default_factory=list)
     indexes: list = field(default_factory=list)
+    exog: list | None = None
+    exog_names: list | None = None
 
     def __len__(self):
         return len(self.ids)
@@ -75,6 +80,8 @@ class Panel:
             self.name,
             [i for i in self.order if i not in skipped],
             [self.indexes[i] for i in keep] if self.indexes else [],
+            None if self.exog is None else [self.exog[i] for i in keep],
+            self.exog_names,
         )
 
 
@@ -135,20 +142,40 @@ def _sort_key(key):
 
 def _split_long(frame, id_column, time_column, target_column):
     """``{id: (Series of the target indexed by time, argument name)}``."""
+    frame, runs, times = sort_long(frame, id_column, time_column, [target_column])
+    targets = frame[target_column].to_numpy()
+    series = {}
+    for key, (start, end) in runs.items():
+        index = pd.RangeIndex(end - start) if times is None else times[start:end]
+        values = pd.Series(targets[start:end], index=index)
+        series[key] = (values, f"y[{id_column} == {key!r}]")
+    return series
+
+
+def sort_long(frame, id_column, time_column, columns, argument="y"):
+    """A long frame's id, time (if it has that column) and ``columns``, sorted
+    by id then time: the sorted frame, ``{id: (start, end)}``, its rows per
+    series in that order, and the times (None without a time column).
+
+    Without times, the rows' order is each series' time order. Clear errors
+    for missing ids and repeated (id, time) pairs.
+    """
     has_time = time_column in frame.columns
     # Sorting copies what it sorts: only the columns read, not the caller's others.
-    frame = frame[[id_column, *([time_column] if has_time else []), target_column]]
+    frame = frame[[id_column, *([time_column] if has_time else []), *columns]]
     if frame[id_column].isna().any():
-        raise ValueError(f"y's {id_column!r} column has missing ids; fill them.")
+        raise ValueError(
+            f"{argument}'s {id_column!r} column has missing ids; fill them."
+        )
     if has_time:
         frame = frame.sort_values([id_column, time_column], kind="stable")
         duplicated = frame.duplicated([id_column, time_column])
         if duplicated.any():
             row = frame[duplicated].iloc[0]
             raise ValueError(
-                f"y has {int(duplicated.sum())} repeated ({id_column}, {time_column}) "
-                f"pairs, e.g. ({row[id_column]!r}, {row[time_column]!r}); expected "
-                "one row per series and time."
+                f"{argument} has {int(duplicated.sum())} repeated ({id_column}, "
+                f"{time_column}) pairs, e.g. ({row[id_column]!r}, "
+                f"{row[time_column]!r}); expected one row per series and time."
             )
     else:  # the rows' order is each series' time order
         frame = frame.sort_values(id_column, kind="stable")
@@ -157,18 +184,14 @@ def _split_long(frame, id_column, time_column, target_column):
     ids = frame[id_column].to_numpy()
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else []
     ends = np.r_[starts[1:], len(ids)].astype(int) if len(ids) else []
+    runs = {}
+    for start, end in zip(starts, ends, strict=True):
+        key = ids[start]
+        runs[key.item() if isinstance(key, np.generic) else key] = (start, end)
     times = pd.Index(frame[time_column]) if has_time else None
     if times is not None and pd.api.types.is_string_dtype(times):
         times = pd.DatetimeIndex(times)
-    targets = frame[target_column].to_numpy()
-    series = {}
-    for start, end in zip(starts, ends, strict=True):
-        key = ids[start]
-        key = key.item() if isinstance(key, np.generic) else key
-        index = times[start:end] if has_time else pd.RangeIndex(end - start)
-        values = pd.Series(targets[start:end], index=index)
-        series[key] = (values, f"y[{id_column} == {key!r}]")
-    return series
+    return frame, runs, times
 
 
 def _split_wide(frame):
@@ -190,13 +213,20 @@ def _split_wide(frame):
 def _trimmed_column(frame, key):
     """``frame[key]`` from its first to its last value."""
     column = frame[key]
+    first, stop = present_rows(column, key)
+    return column if (first, stop) == (0, len(column)) else column.iloc[first:stop]
+
+
+def present_rows(column, key):
+    """The rows ``(first, stop)`` of a wide frame's ``column`` ``key`` from its
+    first to its last value."""
     missing = column.isna().to_numpy()
     if missing.all():
         raise ValueError(f"y[{key!r}] holds no numbers: every value is missing.")
     if not missing[0] and not missing[-1]:
-        return column
+        return 0, len(missing)
     present = np.flatnonzero(~missing)
-    return column.iloc[present[0] : present[-1] + 1]
+    return int(present[0]), int(present[-1]) + 1
 
 
 @dataclass
@@ -216,27 +246,45 @@ class PooledWindows:
     spans: list
 
     @classmethod
-    def of(cls, series, levels, spreads, n_steps, horizon, identity=None):
+    def of(cls, series, levels, spreads, n_steps, horizon, identity=None, exog=None):
         """Windows of ``(values - level) / spread`` of each series, one copy.
 
-        ``identity``, if given, ``(n_series, k)``: each series' row follows its
-        values as ``k`` more features, the same at every step.
+        ``exog``, if given, lists each series' covariates ``(n_values,
+        n_exog)``: they follow the values as features, led by ``horizon``
+        steps (see ``lead``), unscaled. ``identity``, if given, ``(n_series,
+        k)``: each series' row follows them as ``k`` more features, the same
+        at every step.
         """
-        n_extra = 0 if identity is None else identity.shape[1]
+        n_exog = 0 if exog is None else exog[0].shape[1]
+        n_identity = 0 if identity is None else identity.shape[1]
         n_values = sum(len(values) for values in series)
-        buffer = np.empty((n_values, 1 + n_extra))
+        buffer = np.empty((n_values, 1 + n_exog + n_identity))
         spans, start = [], 0
         for i, (values, level, spread) in enumerate(
             zip(series, levels, spreads, strict=True)
         ):
             rows = slice(start, start + len(values))
             np.divide(values - level, spread, out=buffer[rows, 0])
-            if n_extra:
-                buffer[rows, 1:] = identity[i]
+            if n_exog:
+                lead(exog[i], horizon, out=buffer[rows, 1 : 1 + n_exog])
+            if n_identity:
+                buffer[rows, 1 + n_exog :] = identity[i]
             spans.append((start, start + len(values) - n_steps - horizon + 1))
             start += len(values)
         X, Y = make_windows(buffer, n_steps, horizon)
         return cls(X, Y.reshape(len(Y), -1), spans)
+
+
+def lead(covariates, horizon, out):
+    """``covariates`` led by ``horizon`` steps into ``out``: row ``t`` holds
+    those of the value ``t + horizon``, so a window's last steps carry the
+    covariates of the values it forecasts. The last ``horizon`` rows lie past
+    the series; they are only ever read as targets (or by windows straddling
+    two series, left out), so zeros stand in.
+    """
+    n_led = max(len(covariates) - horizon, 0)
+    out[:n_led] = covariates[horizon:]
+    out[n_led:] = 0.0
 
 
 def rows_of(spans):

@@ -23,34 +23,50 @@ class PanelWindows:
     Enough of an array for the neural forecasters' ``fit``: ``shape``,
     ``ndim``, ``dtype``, ``len``, indexing by rows (an int, a slice or an array
     of them) then the other axes (``windows[rows, :, k]``), and
-    ``reshape(n, -1)``. ``part`` is ``"inputs"``, ``(n, n_steps, 1 + k)``:
-    ``(values - level) / spread`` of a window, then its series' ``identity``
-    row at every step; ``"targets"``, ``(n, horizon)``: the scaled values that
-    follow it; or ``"target"``, ``(n,)``, the same for a horizon of 1.
+    ``reshape(n, -1)``. ``part`` is ``"inputs"``, ``(n, n_steps, 1 + n_exog +
+    k)``: ``(values - level) / spread`` of a window, then its series'
+    covariates ``exog`` led by ``horizon`` steps (unscaled, as
+    ``PooledWindows`` lays them out), then its series' ``identity`` row at
+    every step; ``"targets"``, ``(n, horizon)``: the scaled values that follow
+    it; or ``"target"``, ``(n,)``, the same for a horizon of 1.
 
     The rows are runs of consecutive windows: run ``r`` holds
     ``offsets[r + 1] - offsets[r]`` windows of series ``run_series[r]``, the
     first starting at value ``run_starts[r]`` of it.
     """
 
-    def __init__(self, series, scales, identity, n_steps, horizon, dtype, runs, part):
+    def __init__(self, series, scales, features, n_steps, horizon, dtype, runs, part):
         if part not in PARTS:
             raise ValueError(f"part must be one of {PARTS}. Got {part!r}.")
-        self.series, self.scales, self.identity = series, scales, identity
+        self.series, self.scales = series, scales
+        self.exog, self.identity = features
         self.n_steps, self.horizon, self.dtype = n_steps, horizon, np.dtype(dtype)
         self.run_series, self.run_starts, self.offsets = runs
         self.part = part
 
     @classmethod
-    def of(cls, series, levels, spreads, n_steps, horizon, identity=None, dtype=None):
+    def of(
+        cls,
+        series,
+        levels,
+        spreads,
+        n_steps,
+        horizon,
+        identity=None,
+        dtype=None,
+        exog=None,
+    ):
         """Every window of ``series`` (scaled by their ``levels`` and
         ``spreads``), with ``spans`` as ``PooledWindows`` has them: ``X``,
-        ``Y`` and each series' rows. ``identity``: see ``PooledWindows.of``."""
+        ``Y`` and each series' rows. ``identity``, ``exog``: see
+        ``PooledWindows.of``; each series' covariates are kept as given
+        (views of the caller's), cut when a window is made."""
         counts = np.array([len(values) - n_steps - horizon + 1 for values in series])
         offsets = np.concatenate([[0], np.cumsum(counts)])
         runs = (np.arange(len(series)), np.zeros(len(series), np.int64), offsets)
         scales = (np.asarray(levels, np.float64), np.asarray(spreads, np.float64))
-        inputs = cls(series, scales, identity, n_steps, horizon, dtype, runs, "inputs")
+        features = (exog, identity)
+        inputs = cls(series, scales, features, n_steps, horizon, dtype, runs, "inputs")
         spans = list(zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True))
         return PooledWindows(inputs, inputs.with_part("targets"), spans)
 
@@ -78,7 +94,7 @@ class PanelWindows:
         return PanelWindows(
             self.series,
             self.scales,
-            self.identity,
+            (self.exog, self.identity),
             self.n_steps,
             self.horizon,
             self.dtype,
@@ -90,9 +106,16 @@ class PanelWindows:
     def shape(self):
         n = int(self.offsets[-1])
         if self.part == "inputs":
-            n_extra = 0 if self.identity is None else self.identity.shape[1]
-            return (n, self.n_steps, 1 + n_extra)
+            return (n, self.n_steps, 1 + self._n_exog + self._n_identity)
         return (n, self.horizon) if self.part == "targets" else (n,)
+
+    @property
+    def _n_exog(self):
+        return 0 if self.exog is None else self.exog[0].shape[1]
+
+    @property
+    def _n_identity(self):
+        return 0 if self.identity is None else self.identity.shape[1]
 
     @property
     def ndim(self):
@@ -126,10 +149,17 @@ class PanelWindows:
         starts = self.run_starts[run] + rows - self.offsets[run]
         span = self.n_steps + self.horizon
         values = np.empty((len(rows), span))
+        inputs = self.part == "inputs"
+        if inputs:
+            windows = np.empty((len(rows), *self.shape[1:]), self.dtype)
+            covariates = windows[:, :, 1 : 1 + self._n_exog]
         for k, (i, start) in enumerate(
             zip(which.tolist(), starts.tolist(), strict=True)
         ):
             values[k] = self.series[i][start : start + span]
+            if inputs and self.exog is not None:  # led as PooledWindows leads them
+                led = start + self.horizon
+                covariates[k] = self.exog[i][led : led + self.n_steps]
         levels, spreads = self.scales
         # As PooledWindows scales its buffer: in float64, then converted.
         scaled = ((values - levels[which, None]) / spreads[which, None]).astype(
@@ -141,8 +171,7 @@ class PanelWindows:
             return np.ascontiguousarray(scaled[:, self.n_steps :])
         if self.part == "target":
             return np.ascontiguousarray(scaled[:, self.n_steps])
-        inputs = np.empty((len(rows), *self.shape[1:]), self.dtype)
-        inputs[:, :, 0] = scaled[:, : self.n_steps]
+        windows[:, :, 0] = scaled[:, : self.n_steps]
         if self.identity is not None:
-            inputs[:, :, 1:] = self.identity[which, np.newaxis, :]
-        return inputs
+            windows[:, :, 1 + self._n_exog :] = self.identity[which, np.newaxis, :]
+        return windows

@@ -31,17 +31,11 @@ from ._panel import (
     rows_of,
     write_forecasts,
 )
+from ._panel_exog import read_future_exog, read_panel_exog
 from ._panel_windows import PanelWindows
-from ._series_data import (
-    check_coverages,
-    check_length,
-    index_of,
-    read_exog,
-    read_target,
-)
+from ._series_data import check_coverages, check_length, read_target
 from ._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ._time_index import TimeAxis
-from ._windows import make_windows
 
 
 class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
@@ -123,7 +117,8 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         The ids of the series fitted and forecast, sorted (a panel's keys,
         columns or ids); ``[name]`` for one series.
     n_exog_ : int
-        Covariate columns given to ``fit`` (0 without ``exog``).
+        Covariate columns given to ``fit`` (0 without ``exog``), the same for
+        every series of a panel.
     identity_ : {"one_hot", "profile"} or None
         The identity features the global model was fitted with: ``identity``,
         or what ``"auto"`` chose; None for one series, local models, or none.
@@ -225,12 +220,29 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             without it) and ``target_column``; a wide DataFrame, one column per
             series (each from its first to its last value); or a dict of
             series. ``predict`` answers in the same layout.
-        exog : array-like of shape (n_times, n_covariates), default=None
-            Covariates known in advance (calendar, prices, holidays), one row
-            per value of ``y``, for one series. Each window sees them
-            ``horizon`` steps ahead, so its last steps carry the covariates of
-            the values it forecasts; ``predict`` then needs them for the next
-            ``horizon`` steps.
+        exog : array-like of shape (n_times, n_covariates), DataFrame or dict, \
+default=None
+            Covariates known in advance (calendar, prices, promotions,
+            holidays), in the layout of ``y``:
+
+            - one series: one row per value of ``y`` (indexed like ``y`` when
+              pandas);
+            - long: a DataFrame with ``id_column``, ``time_column`` (when ``y``
+              has one) and the covariate columns, one row per row of ``y`` in
+              any order, matched by id and time (without times, each series'
+              rows in ``y``'s order);
+            - dict: a dict with ``y``'s keys, each entry one row per value of
+              that series;
+            - wide: an array or DataFrame shared by every series, one row per
+              row of ``y`` (calendar features, holidays), or a dict by column,
+              each entry one row per value of that series (from its first to
+              its last).
+
+            Each window sees them ``horizon`` steps ahead, so its last steps
+            carry the covariates of the values it forecasts; they are not
+            scaled per series, as the values are. ``predict`` then needs them for
+            each series' next ``horizon`` steps. A series skipped as too short
+            skips its covariates too.
         **fit_params : dict
             Passed to the wrapped forecaster's ``fit`` (both fits with
             calibration), e.g. ``callbacks=[...]`` for a network's progress.
@@ -247,20 +259,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             time_column=self.time_column,
             target_column=self.target_column,
         )
+        panel = read_panel_exog(
+            exog, y, panel, id_column=self.id_column, time_column=self.time_column
+        )
         horizon = self._horizon()
-        covariates = None
         if panel.layout == "series":
-            covariates = read_exog(exog, len(panel.values[0]), "exog", index_of(y))
             check_length(len(panel.values[0]), self.n_steps, horizon)
         else:
-            if exog is not None:
-                raise ValueError(
-                    "exog is supported for one series; got it with a panel of "
-                    f"{len(panel)} series. Fit a SeriesForecaster per series to "
-                    "use covariates."
-                )
             panel = panel.without_short(self.n_steps + horizon, self.strict)
-        self.n_exog_ = 0 if covariates is None else covariates.shape[1]
+        covariates, self._exog_names = panel.exog, panel.exog_names
+        self.n_exog_ = 0 if covariates is None else covariates[0].shape[1]
         self._layout, self._order = panel.layout, panel.order
         self.series_ids_, self.name_ = panel.ids, panel.name
         self._axes = panel.axes
@@ -270,8 +278,13 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self._identity, self.identity_ = None, None
         if self._scope == "local":
             fits = Parallel(n_jobs=self.n_jobs)(
-                delayed(self._fit_windows)([one], None, horizon, fit_params)
-                for one in scaling
+                delayed(self._fit_windows)(
+                    [one],
+                    None if covariates is None else [covariates[i]],
+                    horizon,
+                    fit_params,
+                )
+                for i, one in enumerate(scaling)
             )
         else:
             if panel.layout != "series":
@@ -292,8 +305,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             ]
         )
         self._last_values = np.array([v[-self.n_steps :] for v in panel.values])
-        lead = max(self.n_steps - horizon, 0)
-        self._last_exog = None if covariates is None else covariates[-lead:][:lead]
+        self._last_exog = self._exog_ends(covariates)
         return self
 
     def predict(self, exog=None):
@@ -301,9 +313,23 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        exog : array-like of shape (horizon, n_covariates), default=None
-            The covariates of the forecast steps; required when ``fit`` had
-            ``exog``.
+        exog : array-like of shape (horizon, n_covariates), DataFrame or dict, \
+default=None
+            The covariates of each series' ``horizon`` forecast steps, required
+            when ``fit`` had ``exog``, in the layout of ``fit``'s ``y``:
+
+            - one series: ``horizon`` rows;
+            - long: a DataFrame with ``id_column``, ``time_column`` and the
+              covariate columns of ``fit``, one row per series and forecast
+              time (the times ``predict`` returns: positions when ``y`` had
+              none), in any order;
+            - dict: each series' ``(horizon, n_covariates)`` by id;
+            - wide: ``(horizon, n_covariates)`` shared by every series (the
+              rows after ``y``'s last, so every series must end there), or a
+              dict by column.
+
+            Rows of series that were not fitted (skipped as too short) are
+            ignored.
 
         Returns
         -------
@@ -336,8 +362,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         ----------
         coverage : float or list of float, default=0.9
             Each in (0, 1): the share of actual values the interval should hold.
-        exog : array-like of shape (horizon, n_covariates), default=None
-            As for :meth:`predict`.
+        exog : array-like of shape (horizon, n_covariates), DataFrame or dict, \
+default=None
+            As for :meth:`predict`: each series' covariates of its forecast steps.
 
         Returns
         -------
@@ -382,8 +409,9 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         y : series or panel
             The values that followed the training series (at least
             ``horizon`` per series), in the layout ``fit`` was given.
-        exog : array-like of shape (horizon, n_covariates), default=None
-            As for :meth:`predict`.
+        exog : array-like of shape (horizon, n_covariates), DataFrame or dict, \
+default=None
+            As for :meth:`predict`: each series' covariates of its forecast steps.
 
         Returns
         -------
@@ -406,18 +434,16 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
     def _get_fitted_state(self):
         """``(state, arrays)`` as the window forecasters give them (see ``_base``)."""
         ids = self.series_ids_
-        if self._layout != "series" and not all(_is_json_id(key) for key in ids):
-            raise TypeError(
-                "only a panel whose series ids are str or int can be saved; "
-                f"got {type(next(k for k in ids if not _is_json_id(k))).__name__}"
-            )
+        if self._layout != "series":
+            _check_json_ids(ids, "series ids")
+        _check_json_ids(self._exog_names or [], "covariate columns")
         position = {key: i for i, key in enumerate(ids)}
         state = {
             "horizon_": int(self.horizon_),
             "n_exog_": int(self.n_exog_),
             "layout": self._layout,
             "name_": self.name_,
-            "series_ids_": [k if isinstance(k, str) else int(k) for k in ids]
+            "series_ids_": [_json_id(k) for k in ids]
             if self._layout != "series"
             else [None],
             "order": [position[key] for key in self._order],
@@ -440,7 +466,10 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             "n_values": self._n_values.astype(np.float64),
         }
         if self.n_exog_:
-            arrays["last_exog"] = self._last_exog
+            # Series after series, as one saved one series' rows: (lead, n_exog).
+            arrays["last_exog"] = self._last_exog.reshape(-1, self.n_exog_)
+        if self._exog_names is not None:
+            state["exog_columns"] = [_json_id(name) for name in self._exog_names]
         if self._identity is not None:
             state["identity_"] = self.identity_
             arrays["identity"] = self._identity
@@ -531,7 +560,13 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
             raise ValueError("spreads must be positive and mase_scales 0 or more")
         if not ((n_values == n_values.round()) & (n_values >= self.n_steps)).all():
             raise ValueError(f"n_values must be whole numbers, {self.n_steps} or more")
-        last_exog = _pop_array(arrays, "last_exog", (lead, n_exog)) if n_exog else None
+        names = state.pop("exog_columns", None)
+        if names is not None or (layout == "long" and n_exog):
+            _check_exog_columns(names, layout, n_exog)
+        last_exog = None
+        if n_exog:
+            last_exog = _pop_array(arrays, "last_exog", (n_series * lead, n_exog))
+            last_exog = last_exog.reshape(n_series, lead, n_exog)
         if state or arrays:
             raise ValueError(
                 f"the fitted state has unexpected values {sorted(state)} and "
@@ -542,6 +577,7 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
         self.series_ids_ = [name] if layout == "series" else ids
         self._order = [self.series_ids_[i] for i in order]
         self._last_values, self._last_exog = last_values, last_exog
+        self._exog_names = names
         self._levels, self._spreads, self._mase_scales = levels, spreads, mase_scales
         self._n_values = n_values.astype(np.int64)
         self._fitted, self._errors = fitted, errors
@@ -707,37 +743,59 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 
     # --- the series' end and what follows it ---------------------------------
 
+    def _exog_ends(self, covariates):
+        """What ``predict`` keeps of each series' covariates ``(n_series, lead,
+        n_exog)``: the rows its last window reads besides those of the forecast
+        steps, ``lead = n_steps - horizon`` (none for a shorter window); None
+        without covariates."""
+        if covariates is None:
+            return None
+        lead = max(self.n_steps - self.horizon_, 0)
+        return np.array([rows[len(rows) - lead :] for rows in covariates])
+
     def _last_windows(self, exog):
-        """The windows that end each series, normalised: values, covariates if any."""
-        horizon = self.horizon_
+        """The windows that end each series, normalised: values, then covariates
+        (led by the horizon, as in training) and identity features, if any."""
         normed = (self._last_values - self._levels[:, None]) / self._spreads[:, None]
-        if self.n_exog_ == 0:
-            if exog is not None:
-                raise ValueError(
-                    "exog was given to predict, but fit had none; fit with exog "
-                    "to use covariates."
-                )
-            if self._identity is None:
-                return normed[:, :, np.newaxis]
-            identity = np.broadcast_to(
-                self._identity[:, np.newaxis, :],
-                (*normed.shape, self._identity.shape[1]),
+        features = [normed[:, :, np.newaxis]]
+        if self.n_exog_:
+            future = self._future_exog(exog)
+            led = np.concatenate([self._last_exog, future], axis=1)
+            features.append(led[:, led.shape[1] - self.n_steps :])
+        elif exog is not None:
+            raise ValueError(
+                "exog was given to predict, but fit had none; fit with exog "
+                "to use covariates."
             )
-            return np.concatenate([normed[:, :, np.newaxis], identity], axis=2)
+        if self._identity is not None:
+            features.append(
+                np.broadcast_to(
+                    self._identity[:, np.newaxis, :],
+                    (*normed.shape, self._identity.shape[1]),
+                )
+            )
+        return np.concatenate(features, axis=2)
+
+    def _future_exog(self, exog):
+        """The covariates of each series' forecast steps ``(n_series, horizon,
+        n_exog)``, from what ``predict`` was given."""
+        horizon = self.horizon_
         if exog is None:
             raise ValueError(
                 f"exog is required: fit had {self.n_exog_} covariate column(s), so "
                 f"predict needs them for the next {horizon} steps, shape "
                 f"({horizon}, {self.n_exog_})."
             )
-        future = read_exog(exog, horizon, "exog", y_index=None)
-        if future.shape[1] != self.n_exog_:
-            raise ValueError(
-                f"exog must have {self.n_exog_} column(s), as in fit. Got "
-                f"{future.shape[1]}."
-            )
-        covariates = np.concatenate([self._last_exog, future])[-self.n_steps :]
-        return np.column_stack([normed[0], covariates])[np.newaxis]
+        return read_future_exog(
+            exog,
+            self._layout,
+            self.series_ids_,
+            [self._future_index(i) for i in range(len(self.series_ids_))],
+            names=self._exog_names,
+            n_exog=self.n_exog_,
+            id_column=self.id_column,
+            time_column=self.time_column,
+        )
 
     def _future_index(self, i):
         axis = self._axes[i]
@@ -793,19 +851,20 @@ class SeriesForecaster(MetaEstimatorMixin, BaseEstimator):
 def _pooled_windows(scaling, covariates, n_steps, horizon, identity, batch_dtype):
     """The training windows of every series, and their rows per series.
 
-    ``scaling`` lists ``(values, level, spread)`` per series; covariates come
-    with one series only, which is not scaled; ``identity`` features with a
-    panel (see ``PooledWindows.of``). With a ``batch_dtype`` (see
-    ``_batch_dtype``), ``PanelWindows`` made in it a batch at a time; else
-    views of one float64 copy.
+    ``scaling`` lists ``(values, level, spread)`` per series, ``covariates``
+    (None, or unscaled) each one's ``(n_values, n_exog)``; ``identity``
+    features come with a panel (see ``PooledWindows.of``). With a
+    ``batch_dtype`` (see ``_batch_dtype``), ``PanelWindows`` made in it a
+    batch at a time; else views of one float64 copy.
     """
-    if covariates is not None:
-        X, Y = _windows(scaling[0][0], covariates, n_steps, horizon)
-        return PooledWindows(X, Y, [(0, len(X))])
     series = zip(*scaling, strict=True)
     if batch_dtype is not None:
-        return PanelWindows.of(*series, n_steps, horizon, identity, batch_dtype)
-    return PooledWindows.of(*series, n_steps, horizon, identity=identity)
+        return PanelWindows.of(
+            *series, n_steps, horizon, identity, batch_dtype, exog=covariates
+        )
+    return PooledWindows.of(
+        *series, n_steps, horizon, identity=identity, exog=covariates
+    )
 
 
 def _batch_dtype(forecaster, normalised):
@@ -826,22 +885,33 @@ def _is_json_id(key):
     return isinstance(key, (str, Integral)) and not isinstance(key, bool)
 
 
-def _windows(values, covariates, n_steps, horizon):
-    """Training windows ``(X, Y)``: X is 3-D ``(n, n_steps, 1 + n_covariates)``.
+def _json_id(key):
+    return key if isinstance(key, str) else int(key)
 
-    A window's covariate features are led by ``horizon`` steps, so its last
-    steps carry the covariates of the values it forecasts. The last
-    ``horizon`` rows have no led covariates (they lie past the series); they
-    are only ever read as targets, so zeros stand in.
-    """
-    if covariates is None:
-        X, Y = make_windows(values, n_steps, horizon)
-        X = X[:, :, np.newaxis]
-    else:
-        led = np.zeros_like(covariates)
-        led[: len(led) - horizon] = covariates[horizon:]
-        X, Y = make_windows(np.column_stack([values, led]), n_steps, horizon)
-    return X, Y.reshape(len(Y), -1)
+
+def _check_json_ids(keys, what):
+    """Saved as JSON: only str or int ``keys`` (a panel's ids, its columns)."""
+    odd = [key for key in keys if not _is_json_id(key)]
+    if odd:
+        raise TypeError(
+            f"only a panel whose {what} are str or int can be saved; "
+            f"got {type(odd[0]).__name__}"
+        )
+
+
+def _check_exog_columns(names, layout, n_exog):
+    """A long panel's covariate columns, by which predict picks them: n_exog
+    distinct str or int; none for another layout, or without covariates."""
+    if not (
+        layout == "long"
+        and isinstance(names, list)
+        and all(map(_is_json_id, names))
+        and len(set(names)) == len(names) == n_exog > 0
+    ):
+        raise ValueError(
+            "exog_columns must list the n_exog distinct covariate columns "
+            "(str or int) of a long panel fitted with exog, and only then"
+        )
 
 
 def _pop_array(arrays, key, shape):

@@ -76,23 +76,36 @@ def _fill_missing(values, missing, argument):
     return pd.Series(values).interpolate(limit_direction="both").to_numpy()
 
 
-def read_exog(exog, n_rows, argument, y_index):
-    """Covariates as a float64 (n_rows, n_covariates) array, or None."""
+def read_exog(exog, n_rows, argument, y_index=None, *, target="y", rows=None):
+    """Covariates as a float64 (n_rows, n_covariates) array, or None.
+
+    A view of ``exog`` where it is a float64 array already (it is only read).
+    Its rows are one per value of ``target``, whose pandas index ``y_index``
+    (if given) a pandas ``exog`` must have; ``rows`` names them otherwise, in
+    messages ("forecast step" for what ``predict`` takes).
+    """
     if exog is None:
         return None
+    rows = rows or f"value of {target}"
     if y_index is not None and isinstance(exog, (pd.Series, pd.DataFrame)):
         if not exog.index.equals(y_index):
             raise ValueError(
-                f"{argument}'s index must equal y's, one row per value of y; they "
-                "differ. Align it first, e.g. exog.reindex(y.index)."
+                f"{argument}'s index must equal {target}'s, one row per {rows}; "
+                f"they differ. Align it first, e.g. "
+                f"{argument}.reindex({target}.index)."
             )
-    values = np.asarray(exog, dtype=np.float64)
+    try:
+        values = np.asarray(exog, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{argument} must hold numbers; encode categories first (e.g. "
+            f"pandas.get_dummies). Got values of dtype {np.asarray(exog).dtype}."
+        ) from None
     values = values.reshape(-1, 1) if values.ndim == 1 else values
     if values.ndim != 2 or len(values) != n_rows:
         raise ValueError(
-            f"{argument} must have {n_rows} rows, one per "
-            f"{'value of y' if y_index is not None else 'forecast step'}. Got "
-            f"shape {np.shape(exog)}."
+            f"{argument} must have {n_rows} rows, one per {rows}. Got shape "
+            f"{np.shape(exog)}."
         )
     if not np.isfinite(values).all():
         raise ValueError(f"{argument} holds missing or infinite values; fill them.")

@@ -119,6 +119,62 @@ def test_a_networks_panel_windows_are_each_series_own_made_when_indexed():
     np.testing.assert_array_equal(Y.reshape(5, -1)[1:3], every_Y[[3, 4]])
 
 
+def test_a_networks_panel_windows_lead_covariates_as_pooled_windows_do():
+    from rnnkit._panel import PooledWindows, rows_of
+    from rnnkit._panel_windows import PanelWindows
+
+    rng = np.random.default_rng(1)
+    series = [rng.normal(size=n) for n in (12, 30, 9)]
+    exog = [rng.normal(size=(len(values), 2)) for values in series]
+    levels, spreads = np.array([1.0, -2.0, 0.5]), np.array([2.0, 0.5, 4.0])
+    identity = np.eye(3)
+    pooled = PooledWindows.of(series, levels, spreads, 4, 2, identity, exog)
+    cut = PanelWindows.of(
+        series, levels, spreads, 4, 2, identity, np.float64, exog=exog
+    )
+    # Features: the value, two covariates, three identity columns.
+    assert cut.X.shape == (36, 4, 6)
+    np.testing.assert_array_equal(cut.X[:], pooled.X[rows_of(pooled.spans)])
+    np.testing.assert_array_equal(cut.Y[:], pooled.Y[rows_of(pooled.spans)])
+    # A window's last step carries the covariates of its last target: values
+    # 0-3 forecast 4 and 5, and step 3 holds exog row 5.
+    np.testing.assert_array_equal(cut.X[0, -1, 1:3], exog[0][5])
+    np.testing.assert_array_equal(cut.X[7, 0, 1:3], exog[1][2])
+
+
+def test_a_network_learns_a_panel_with_covariates_whatever_the_order(tmp_path):
+    from rnnkit import load, save
+
+    series = panel(["a", "b", "c"])
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2020-01-01", periods=42, freq="D")  # 40 seen, 2 planned
+    plans = {
+        key: pd.DataFrame({"promo": rng.normal(size=42)}, index=days) for key in series
+    }
+    past = {key: plan.iloc[:40] for key, plan in plans.items()}
+    future = {key: plan.iloc[40:] for key, plan in plans.items()}
+
+    def fitted(series, exog):
+        network = RNNForecaster(units=2, epochs=1, random_state=0)
+        model = SeriesForecaster(network, n_steps=8, horizon=2, calibration=None)
+        return model.fit(series, exog=exog)
+
+    model = fitted(series, past)
+    # Per step: the value, the covariate, the series' profile (three numbers).
+    assert model.forecaster_._window_shape == (8, 1 + 1 + 3)
+    forecast = model.predict(exog=future)
+    reordered = fitted(
+        dict(reversed(list(series.items()))), dict(reversed(list(past.items())))
+    )
+    save(model, tmp_path / "panel.rnnkit")
+    loaded = load(tmp_path / "panel.rnnkit")
+    for key in series:
+        pd.testing.assert_series_equal(
+            reordered.predict(exog=future)[key], forecast[key]
+        )
+        pd.testing.assert_series_equal(loaded.predict(exog=future)[key], forecast[key])
+
+
 def test_a_network_with_series_identity_saves_and_loads(tmp_path):
     from rnnkit import load, save
 

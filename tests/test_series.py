@@ -150,12 +150,16 @@ def test_known_covariates_of_the_forecast_steps_are_used():
 
 def test_exog_errors_name_what_was_expected():
     y, exog = seasonal_trend(), np.ones((72, 2))
-    with pytest.raises(ValueError, match="exog must have 72 rows"):
+    with pytest.raises(ValueError, match="exog must have 72 rows, one per value of y"):
         linear().fit(y, exog[:70])
+    with pytest.raises(ValueError, match="72 rows, one per value of y"):
+        linear().fit(y.to_numpy(), exog[:70])  # an array's rows are its values too
+    with pytest.raises(ValueError, match=r"exog must hold numbers.*get_dummies"):
+        linear().fit(y, np.full((72, 1), "holiday"))
     model = linear().fit(y, exog)
     with pytest.raises(ValueError, match=r"exog is required.*shape \(3, 2\)"):
         model.predict()
-    with pytest.raises(ValueError, match="exog must have 3 rows"):
+    with pytest.raises(ValueError, match="3 rows, one per forecast step"):
         model.predict(np.ones((2, 2)))
     with pytest.raises(ValueError, match="exog must have 2 column"):
         model.predict(np.ones((3, 1)))
