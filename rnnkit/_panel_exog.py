@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ._panel import present_rows, sort_long
+from ._panel import present_rows, sort_long, wide_column
 from ._series_data import read_exog
 
 
@@ -130,7 +130,7 @@ def _shared_by_columns(exog, y, panel):
     shared = read_exog(exog, len(y), "exog", y.index, rows="row of y")
     rows = []
     for key in panel.ids:
-        first, stop = present_rows(y[key], key)
+        first, stop = present_rows(wide_column(y, key), key)
         rows.append(shared[first:stop])
     return rows, ["exog"] * len(rows)
 
