@@ -424,5 +424,6 @@ def _wide(order, columns, indexes, single):
         key: pd.DataFrame({n: columns[n][i] for n in names}, index=indexes[i])
         for i, key in enumerate(order)
     }
-    wide = pd.concat(parts, axis=1)
+    # Sorted by time: the union of series that end apart, oldest first.
+    wide = pd.concat(parts, axis=1, sort=True)
     return wide.droplevel(1, axis=1) if single else wide
